@@ -1,0 +1,30 @@
+// The worker: wires connection settings, workflows and activities, and runs until stopped.
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { resolve } from 'node:path';
+import { loadTemporalSettings } from './config/temporal';
+import { createActivities } from './activities';
+
+export async function runWorker(): Promise<void> {
+  const settings = loadTemporalSettings();
+  const connection = await NativeConnection.connect(settings.connectionOptions);
+  try {
+    const worker = await Worker.create({
+      connection,
+      namespace: settings.namespace,
+      taskQueue: settings.taskQueue,
+      workflowsPath: require.resolve('./workflows'),
+      activities: createActivities({ dataDir: resolve(process.env.HANDOVER_DATA_DIR ?? resolve(__dirname, 'data')) }),
+    });
+    console.log(`[handover] worker polling task queue "${settings.taskQueue}" on ${settings.connectionOptions.address} (namespace ${settings.namespace})`);
+    await worker.run();
+  } finally {
+    await connection.close();
+  }
+}
+
+if (require.main === module) {
+  runWorker().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}
