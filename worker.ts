@@ -1,10 +1,11 @@
 // The worker: wires connection settings, workflows and activities, and runs until stopped.
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel } from '@temporalio/worker';
 import { resolve } from 'node:path';
 import { loadTemporalSettings } from './config/temporal';
 import { createActivities } from './activities';
 
 export async function runWorker(): Promise<void> {
+  Runtime.install({ logger: new DefaultLogger((process.env.HANDOVER_LOG_LEVEL ?? 'WARN') as LogLevel) });
   const settings = loadTemporalSettings();
   const connection = await NativeConnection.connect(settings.connectionOptions);
   try {

@@ -38,7 +38,10 @@ async function main(): Promise<void> {
   }
 
   const worker = spawn(join(ROOT, 'node_modules/.bin/tsx'), [join(ROOT, 'worker.ts')], { stdio: 'inherit', cwd: ROOT });
+  let stopping = false;
   const stopAll = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
     await stopProcess(worker);
     if (server) await server.stop();
     process.exit(code);
@@ -46,7 +49,7 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void stopAll(0));
   process.on('SIGTERM', () => void stopAll(0));
   worker.once('exit', (code) => {
-    if (code !== 0 && code !== null) console.error(`[handover] worker exited with code ${code}`);
+    if (!stopping && code !== 0 && code !== null) console.error(`[handover] worker exited with code ${code}`);
     void stopAll(code ?? 0);
   });
 

@@ -7,6 +7,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { timeSkippingEnv } from '../helpers/servers';
 import { createTestWorker } from '../helpers/worker';
+import { recordHistory } from '../helpers/histories';
 import { sendTransitionEvent, transitionPeriodState, transitionPeriodWorkflow } from '../../workflows/transition-period';
 
 const taskQueue = 'transition-period-ts';
@@ -43,6 +44,7 @@ describe('time-skipping server: transition period host', () => {
     expect(result.state).toBe('ended');
     expect(result.endedAt).toBe(started.endsAt);
     expect(Date.parse(result.endedAt!)).toBe(endsAt);
+    await recordHistory(handle, 'transition-period-3-years');
   });
 
   it('refuses an event the current stage does not accept, and changes nothing', async () => {
