@@ -1,0 +1,251 @@
+// The one event registry: every decision's zod payload schema, who may send it, and the clause it comes from.
+import { z } from 'zod';
+import { parseIsoDate } from './calendar';
+import { ROLES, RoleSchema, type Role } from './roles';
+
+export const IsoDateSchema = z.string().refine((s) => {
+  try {
+    parseIsoDate(s);
+    return true;
+  } catch {
+    return false;
+  }
+}, '应为有效日期 YYYY-MM-DD (expected a valid date YYYY-MM-DD)');
+
+const text = (max = 2000) => z.string().trim().min(1, '不能为空 (must not be empty)').max(max);
+const count = z.number().int('应为整数 (must be an integer)').min(0, '不能为负数 (must not be negative)').max(10_000_000);
+const amount = z.number().min(0, '不能为负数 (must not be negative)').max(10_000_000_000);
+const area = z.number().min(0, '不能为负数 (must not be negative)').max(100_000_000);
+
+/** §三(一): the ten figures of the survey, all required. */
+export const SurveyFiguresSchema = z
+  .object({
+    /** 企业职工及其家属总人数 */
+    totalPeople: count,
+    /** 已社会化管理人员数 */
+    socialisedPeople: count,
+    /** 企业自行管理人员数 */
+    selfManagedPeople: count,
+    /** 居民服务管理组织数量 */
+    serviceOrganisations: count,
+    /** 居民居住区及公共活动区域面积 (m²) */
+    residentialAreaM2: area,
+    /** 社区服务设施面积和产权 */
+    facilities: z.object({ areaM2: area, ownership: text(500) }).strict(),
+    /** 居民服务管理工作经费 (CNY per year) */
+    annualServiceFundingCny: amount,
+    /** 居民服务管理工作人员数 */
+    serviceStaff: count,
+    /** 居民服务管理工作人员平均待遇 (CNY per month) */
+    averagePayCny: amount,
+    /** 居民服务管理工作人员“五险一金”缴纳情况 */
+    socialInsurance: z.object({ status: z.enum(['fullyPaid', 'partiallyPaid', 'notPaid']), note: text(500).optional() }).strict(),
+  })
+  .strict()
+  .refine((f) => f.socialisedPeople + f.selfManagedPeople <= f.totalPeople, {
+    message: '已社会化管理人员数与企业自行管理人员数之和不能超过总人数 (socialised + self-managed must not exceed total)',
+    path: ['totalPeople'],
+  });
+
+const decision = z.object({ approved: z.boolean(), reason: text() }).strict();
+
+/** §三(二): the six sections of a work plan. */
+export const WorkPlanSectionsSchema = z
+  .object({
+    organisation: text(),
+    content: text(),
+    schedule: text(),
+    funding: text(),
+    responsibilities: text(),
+    safeguards: text(),
+  })
+  .strict();
+
+/** §三(三): the seven sections of the agreement. */
+export const AgreementSectionsSchema = z
+  .object({
+    parties: text(),
+    content: text(),
+    method: text(),
+    timing: text(),
+    rightsAndDuties: text(),
+    fundAccounting: text(),
+    breachLiability: text(),
+  })
+  .strict();
+
+const facilityItem = z
+  .object({
+    kind: z.enum(['workRoom', 'activityRoom', 'outdoorGround']),
+    name: text(200),
+    areaM2: area,
+  })
+  .strict();
+
+const secondedPerson = z.object({ name: text(100), enterprisePayMonthly: amount }).strict();
+
+/** Payload schema, allowed roles and clause of every event. */
+export const EVENT_REGISTRY = {
+  // §三(一) survey and plan adjustment
+  SURVEY_SUBMITTED: { roles: ['districtCivilAffairs', 'township'], clause: '§三(一)', data: SurveyFiguresSchema, title: { zh: '提交摸排结果', en: 'Submit survey' } },
+  SURVEY_CONFIRMED: { roles: ['districtCivilAffairs'], clause: '§三(一)', data: z.object({ note: text().optional() }).strict(), title: { zh: '确认摸排结果，按原计划推进', en: 'Confirm survey, keep the plan' } },
+  ADJUSTMENT_APPLICATION_SIGNED: {
+    roles: ['enterprise', 'township'],
+    clause: '§三(一)',
+    data: z.object({ reason: text(), proposedChanges: text() }).strict(),
+    title: { zh: '签署计划调整联合申请', en: 'Sign joint plan adjustment application' },
+  },
+  ADJUSTMENT_REVIEWED: { roles: ['districtGovernment'], clause: '§三(一)', data: decision, title: { zh: '区县政府复核计划调整', en: 'District review of plan adjustment' } },
+  ADJUSTMENT_OPINION_GIVEN: { roles: ['cityUrbanManagement', 'cityFinance'], clause: '§三(一)', data: decision, title: { zh: '会同认定意见', en: 'Co-verification opinion' } },
+  ADJUSTMENT_VERIFIED: {
+    roles: ['citySasac'],
+    clause: '§三(一)',
+    data: decision.extend({ adjustedPlannedCompletion: IsoDateSchema.optional() }).strict(),
+    title: { zh: '市专项工作领导小组办公室认定', en: 'City leading group office verification' },
+  },
+  ADJUSTMENT_FILED: { roles: ['districtCivilAffairs'], clause: '§三(一)', data: z.object({ filingRef: text(200) }).strict(), title: { zh: '计划调整报市民政局备案', en: 'File adjustment with city civil affairs' } },
+  ALREADY_HANDED_OVER_DECLARED: {
+    roles: ['districtCivilAffairs'],
+    clause: '§三(三)',
+    data: z.object({ handedOverOn: IsoDateSchema, note: text() }).strict(),
+    title: { zh: '已移交未签协议，补充完善手续', en: 'Already handed over without agreement' },
+  },
+  // §三(二) work plan and escalation ladder
+  WORK_PLAN_PROPOSED: {
+    roles: ['township', 'enterprise'],
+    clause: '§三(二)',
+    data: z.union([
+      z.object({ sections: WorkPlanSectionsSchema }).strict(),
+      z.object({ foldedIntoOverallPlan: z.object({ reference: text(500) }).strict() }).strict(),
+    ]),
+    title: { zh: '提出工作方案', en: 'Propose work plan' },
+  },
+  WORK_PLAN_ACCEPTED: { roles: ['township', 'enterprise'], clause: '§三(二)', data: z.object({ note: text().optional() }).strict(), title: { zh: '同意工作方案（双方达成一致）', en: 'Accept work plan' } },
+  DISAGREEMENT_ESCALATED: {
+    roles: ['township', 'enterprise', 'districtCivilAffairs'],
+    clause: '§三(二)',
+    data: z.object({ major: z.boolean(), summary: text() }).strict(),
+    title: { zh: '方案未达成一致，报请协调', en: 'Escalate disagreement' },
+  },
+  PARENT_GROUP_OPINION_GIVEN: { roles: ['parentGroup'], clause: '§三(二)', data: z.object({ opinion: text() }).strict(), title: { zh: '上级集团公司协调意见', en: 'Parent group opinion' } },
+  COORDINATION_CONCLUDED: {
+    roles: ['cityCivilAffairs', 'cityUrbanManagement'],
+    clause: '§三(二)',
+    data: z.object({ outcome: z.enum(['resolved', 'majorDisagreement']), summary: text() }).strict(),
+    title: { zh: '协调结论', en: 'Conclude coordination' },
+  },
+  // §三(三) agreement
+  AGREEMENT_SIGNED: { roles: ['enterprise', 'districtGovernment'], clause: '§三(三)', data: z.object({ sections: AgreementSectionsSchema }).strict(), title: { zh: '签订移交协议', en: 'Sign handover agreement' } },
+  // §三(四), §二 implementation
+  FACILITIES_HANDED_OVER: {
+    roles: ['enterprise'],
+    clause: '§二(二)',
+    data: z
+      .object({
+        items: z.array(facilityItem).min(1).max(200),
+        ownershipTransferredTo: text(200),
+        documents: z.object({ asBuilt: z.boolean(), inspectionRecords: z.boolean(), repairRecords: z.boolean(), maintenanceDuties: z.boolean() }).strict(),
+      })
+      .strict(),
+    title: { zh: '移交社区服务设施', en: 'Hand over facilities' },
+  },
+  FACILITIES_INSPECTED: {
+    roles: ['districtGovernment', 'districtCivilAffairs'],
+    clause: '§二(二)',
+    data: z.object({ passed: z.boolean(), findings: text(), failedItems: z.array(text(200)).max(200).optional(), costCny: amount }).strict()
+      .refine((d) => d.passed || (d.failedItems?.length ?? 0) > 0, { message: '未通过时须列出不达标项目 (list the failed items)', path: ['failedItems'] }),
+    title: { zh: '设施检测评估', en: 'Inspect facilities' },
+  },
+  RECTIFICATION_COMPLETED: {
+    roles: ['districtGovernment', 'districtCivilAffairs'],
+    clause: '§二(二)',
+    data: z.object({ summary: text(), costCny: amount }).strict(),
+    title: { zh: '设施整治完成', en: 'Rectification completed' },
+  },
+  COMMUNITY_SETUP_DECIDED: {
+    roles: ['township'],
+    clause: '§二(一)',
+    data: z
+      .object({ hasFamilyCommittee: z.boolean(), meetsConditions: z.boolean(), route: z.enum(['setUpDirectly', 'setUpAndElect', 'mergeIntoNeighbour']) })
+      .strict()
+      .refine((d) => d.route === (d.hasFamilyCommittee ? 'setUpDirectly' : d.meetsConditions ? 'setUpAndElect' : 'mergeIntoNeighbour'), {
+        message: '组建方式与情况不符：有家属委员会的直接设立；无家属委员会且符合条件的设立并选举；人口较少的并入相邻社区 (route must follow §二(一))',
+        path: ['route'],
+      }),
+    title: { zh: '确定社区组建方式', en: 'Decide community set-up' },
+  },
+  COMMUNITY_ESTABLISHED: { roles: ['township'], clause: '§二(一)', data: z.object({ communityName: text(200) }).strict(), title: { zh: '设立社区', en: 'Establish community' } },
+  RESIDENTS_COMMITTEE_ELECTED: { roles: ['township'], clause: '§二(一)', data: z.object({ members: z.number().int().min(1).max(100) }).strict(), title: { zh: '依法选举居委会', en: 'Elect residents committee' } },
+  COMMUNITY_MERGED: { roles: ['township'], clause: '§二(一)', data: z.object({ intoCommunity: text(200), approvalRef: text(200) }).strict(), title: { zh: '并入相邻社区', en: 'Merge into neighbouring community' } },
+  TRANSITION_DECIDED: {
+    roles: ['districtGovernment'],
+    clause: '§二(一)',
+    data: z.discriminatedUnion('establish', [
+      z.object({ establish: z.literal(false), reason: text() }).strict(),
+      z
+        .object({
+          establish: z.literal(true),
+          startsOn: IsoDateSchema.optional(),
+          staff: z.array(secondedPerson).min(1, '过渡期选派1至2名人员 (1 or 2 seconded staff)').max(2, '过渡期选派1至2名人员 (1 or 2 seconded staff)'),
+          districtStandardMonthly: amount,
+          originalRunningFundsAnnual: amount,
+          districtStandardAnnual: amount,
+        })
+        .strict(),
+    ]),
+    title: { zh: '决定是否设立过渡期', en: 'Decide transition period' },
+  },
+  // §四 cross-cutting
+  MAJOR_PROBLEM_REPORTED: { roles: ROLES, clause: '§四', data: z.object({ summary: text() }).strict(), title: { zh: '报告重大问题', en: 'Report major problem' } },
+  MAJOR_PROBLEM_FILED: { roles: ['cityCivilAffairs'], clause: '§四', data: z.object({ problemId: z.number().int().min(1) }).strict(), title: { zh: '重大问题备案', en: 'File major problem' } },
+  NEW_TASK_REPORTED: { roles: ['districtCivilAffairs', 'enterprise'], clause: '§四(一)', data: z.object({ description: text(), people: count.optional() }).strict(), title: { zh: '报告新增移交任务', en: 'Report newly found task' } },
+  NEW_TASK_VERIFIED: { roles: ['citySasac'], clause: '§四(一)', data: decision.extend({ taskId: z.number().int().min(1) }).strict(), title: { zh: '核实认定新增任务', en: 'Verify newly found task' } },
+} as const satisfies Record<string, { roles: readonly Role[]; clause: string; data: z.ZodType; title: { zh: string; en: string } }>;
+
+export type EventType = keyof typeof EVENT_REGISTRY;
+export const EVENT_TYPES = Object.keys(EVENT_REGISTRY) as EventType[];
+
+export const ActorSchema = z.object({ role: RoleSchema, org: text(200), user: text(100).optional() }).strict();
+export type Actor = z.infer<typeof ActorSchema>;
+
+/** The envelope every decision travels in; `data` is checked against the registry per type. */
+export const EnvelopeSchema = z
+  .object({
+    type: z.enum(EVENT_TYPES as [EventType, ...EventType[]]),
+    actor: ActorSchema,
+    /** The date the decision was taken (it may be recorded later). */
+    occurredOn: IsoDateSchema,
+    /** Client-chosen id: the same request sent twice is applied once. */
+    requestId: text(200).optional(),
+    data: z.unknown(),
+  })
+  .strict();
+
+type DataOf<T extends EventType> = z.output<(typeof EVENT_REGISTRY)[T]['data']>;
+
+/** A validated decision as the machine receives it; the host adds the instant it was applied. */
+export type DecisionEvent = {
+  [T in EventType]: { type: T; actor: Actor; occurredOn: string; requestId?: string; data: DataOf<T>; receivedAt?: string };
+}[EventType];
+
+export type DecisionOf<T extends EventType> = Extract<DecisionEvent, { type: T }>;
+
+export type ParseResult = { ok: true; event: DecisionEvent } | { ok: false; issues: Array<{ path: string; message: string }> };
+
+/** Checks envelope and payload; issues name their field as `data.figures.totalPeople`-style paths. */
+export function parseDecision(input: unknown): ParseResult {
+  const env = EnvelopeSchema.safeParse(input);
+  if (!env.success) return { ok: false, issues: toIssues(env.error) };
+  const spec = EVENT_REGISTRY[env.data.type];
+  const data = (spec.data as z.ZodType).safeParse(env.data.data ?? {});
+  if (!data.success) return { ok: false, issues: toIssues(data.error, 'data') };
+  return { ok: true, event: { ...env.data, data: data.data } as DecisionEvent };
+}
+
+function toIssues(error: z.ZodError, prefix?: string): Array<{ path: string; message: string }> {
+  return error.issues.map((i) => ({ path: [prefix, ...i.path.map(String)].filter(Boolean).join('.') || '(root)', message: i.message }));
+}
+
+export function rolesFor(type: EventType): readonly Role[] {
+  return EVENT_REGISTRY[type].roles;
+}

@@ -1,0 +1,865 @@
+// The handover process of 渝民〔2017〕168号 for one enterprise, as a pure XState v5 statechart.
+import { and, assign, setup } from 'xstate';
+import { addWorkingDays, deadlineOf, shanghaiDate, type WorkingDayResult } from './calendar';
+import type { DecisionEvent, DecisionOf } from './events';
+import { transitionFunding, type TransitionFunding } from './funding';
+import type { CaseParties, Role } from './roles';
+import { AGREEMENT_WORKING_DAYS, DEFINITION_VERSION, TRANSITION_YEARS, resolveSettings, type Settings, type SettingsInput } from './settings';
+
+/** A dated fact about who did what, kept in the case. */
+interface Dated {
+  by: Role;
+  on: string;
+}
+
+export type DeadlineKind = 'negotiationEscalation' | 'coordinationEscalation' | 'agreementReminder' | 'agreement' | 'transitionEnd' | 'cityTarget';
+
+/** An absolute due instant with the reasoning behind it. */
+export interface Deadline {
+  kind: DeadlineKind;
+  /** The due date (Asia/Shanghai). */
+  due: string;
+  /** The instant it falls due: the end of the due day in Asia/Shanghai. */
+  at: string;
+  /** The date counting starts from. */
+  from: string;
+  /** Set for working-day deadlines: which days were skipped and why. */
+  workingDays?: WorkingDayResult;
+  clause: string;
+}
+
+export type NotifyReason =
+  | 'negotiationEscalated'
+  | 'disagreementEscalated'
+  | 'majorDisagreementEscalated'
+  | 'coordinationEscalated'
+  | 'agreementReminder'
+  | 'agreementEscalated'
+  | 'transitionEndingReminder'
+  | 'cityTargetMissed'
+  | 'majorProblemReported'
+  | 'adjustmentFiled';
+
+/** The parameters of a `notify` effect; the host turns them into an outbox entry. */
+export interface NotifyParams {
+  reason: NotifyReason;
+  to: Role[];
+  /** The due date the notification is about; with case and reason it makes the idempotency key. */
+  dueKey: string;
+  clause: string;
+  message: { zh: string; en: string };
+}
+
+export interface HandoverInput {
+  caseId: string;
+  parties: CaseParties;
+  enterpriseName: string;
+  residentialArea?: string;
+  plannedCompletion?: string;
+  /** The instant the case was opened (ISO). */
+  startedAt: string;
+  settings?: SettingsInput;
+}
+
+export interface HandoverContext {
+  caseId: string;
+  definitionVersion: string;
+  settings: Settings;
+  parties: CaseParties;
+  enterpriseName: string;
+  residentialArea?: string;
+  plannedCompletion?: string;
+  startedAt: string;
+  survey?: DecisionOf<'SURVEY_SUBMITTED'>['data'] & { submittedOn: string };
+  adjustment?: {
+    signedBy: Role[];
+    reason?: string;
+    proposedChanges?: string;
+    opinions: Array<Dated & { approved: boolean; reason: string }>;
+  };
+  adjustmentHistory: Array<{ outcome: 'rejected' | 'filed'; by: Role; on: string; reason: string }>;
+  workPlan: {
+    proposal?: Dated & ({ sections: Record<string, string> } | { foldedIntoOverallPlan: { reference: string } });
+    agreedOn?: string;
+    escalations: Array<{ level: 'cityCivilAffairs' | 'cityUrbanManagement'; on: string; auto: boolean; summary: string; by?: Role }>;
+    parentGroupOpinions: Array<Dated & { opinion: string }>;
+    coordinationOutcomes: Array<Dated & { outcome: string; summary: string }>;
+  };
+  agreement: {
+    signatures: Partial<Record<'enterprise' | 'districtGovernment', string>>;
+    sections?: Record<string, string>;
+    signedOn?: string;
+    late?: boolean;
+    supplementary?: boolean;
+  };
+  /** §四(二): the date the enterprise handed over, from which the township carries responsibility. */
+  handedOverOn?: string;
+  facilities: {
+    items?: Array<{ kind: string; name: string; areaM2: number }>;
+    ownershipTransferredTo?: string;
+    inspections: Array<Dated & { passed: boolean; findings: string; failedItems?: string[]; costCny: number }>;
+    rectifications: Array<Dated & { summary: string; costCny: number }>;
+  };
+  community: {
+    route?: 'setUpDirectly' | 'setUpAndElect' | 'mergeIntoNeighbour';
+    communityName?: string;
+    committeeElectedOn?: string;
+    mergedInto?: string;
+  };
+  transition: {
+    established?: boolean;
+    startsOn?: string;
+    endsOn?: string;
+    funding?: TransitionFunding;
+  };
+  deadlines: Partial<Record<DeadlineKind, Deadline>>;
+  /** Deadlines that have passed without what they waited for. */
+  missed: { agreement: boolean; cityTarget: boolean };
+  majorProblems: Array<Dated & { id: number; summary: string; filedOn?: string }>;
+  newTasks: Array<Dated & { id: number; description: string; people?: number; status: 'reported' | 'verified' | 'rejected'; decidedOn?: string }>;
+}
+
+/** Timer events carry no payload; the host stamps every event with the instant it was applied. */
+type TimerStamp = { receivedAt?: string };
+export type HandoverEvent = DecisionEvent;
+
+const DAY_MS = 86_400_000;
+
+/** The instant an event was applied; for the initial state, the opening of the case. */
+function nowOf(event: unknown, context: HandoverContext): number {
+  const at = (event as TimerStamp | undefined)?.receivedAt;
+  return Date.parse(at ?? context.startedAt);
+}
+
+/** The date a decision was taken, or for timer events the date (Asia/Shanghai) they fired. */
+function dateOf(event: unknown, context: HandoverContext): string {
+  const on = (event as { occurredOn?: string } | undefined)?.occurredOn;
+  return on ?? shanghaiDate(nowOf(event, context));
+}
+
+function workingDayDeadline(kind: DeadlineKind, from: string, n: number, clause: string): Deadline {
+  const wd = addWorkingDays(from, n);
+  return { kind, due: wd.due, at: wd.deadline, from, workingDays: wd, clause };
+}
+
+function untilDeadline(context: HandoverContext, kind: DeadlineKind, event: unknown): number {
+  const d = context.deadlines[kind];
+  // A missing deadline means the state was entered without one; never fire.
+  if (!d) return Number.MAX_SAFE_INTEGER;
+  return Date.parse(d.at) - nowOf(event, context);
+}
+
+function addCalendarYears(date: string, years: number): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCFullYear(d.getUTCFullYear() + years);
+  return d.toISOString().slice(0, 10);
+}
+
+function minusDays(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) - days * DAY_MS).toISOString().slice(0, 10);
+}
+
+function actorOf(event: unknown): Role {
+  return (event as DecisionEvent).actor.role;
+}
+
+/** §三(二): a major disagreement goes to cityUrbanManagement (市城管委 / 专项工作办公室). */
+const notifyMajorDisagreement = {
+  type: 'notify' as const,
+  params: ({ context, event }: { context: HandoverContext; event: unknown }): NotifyParams => ({
+    reason: 'majorDisagreementEscalated',
+    to: ['cityUrbanManagement', 'cityCivilAffairs'],
+    dueKey: `${dateOf(event, context)}#${context.workPlan.escalations.length}`,
+    clause: '§三(二)',
+    message: {
+      zh: `${context.enterpriseName}：工作方案存在重大分歧，报请市城管委（专项工作办公室）协调`,
+      en: `${context.enterpriseName}: major disagreement on the work plan escalated to the city urban management commission`,
+    },
+  }),
+};
+
+/** §二(一): the reminders before the transition period ends (setting: lead days). */
+function notifyTransitionEnding(index: number) {
+  return {
+    type: 'notify' as const,
+    params: ({ context }: { context: HandoverContext }): NotifyParams => {
+      const lead = context.settings.transitionReminderLeadDays[index] ?? 0;
+      const end = context.deadlines.transitionEnd!;
+      return {
+        reason: 'transitionEndingReminder',
+        to: ['township', 'enterprise', 'districtCivilAffairs'],
+        dueKey: `${end.due}-${lead}d`,
+        clause: '§二(一)',
+        message: {
+          zh: `${context.enterpriseName}：3年过渡期将于 ${end.due} 结束（尚余约 ${lead} 天），请做好选派人员和经费的后续安排`,
+          en: `${context.enterpriseName}: the 3-year transition period ends on ${end.due} (about ${lead} days left); arrange what follows for seconded staff and funding`,
+        },
+      };
+    },
+  };
+}
+
+export const handoverMachine = setup({
+  types: {
+    context: {} as HandoverContext,
+    events: {} as HandoverEvent,
+    input: {} as HandoverInput,
+  },
+  actions: {
+    /** An effect for the host: write a notification to the outbox (and webhook). Pure here. */
+    notify: (_: unknown, _params: NotifyParams) => {},
+    recordSurvey: assign({
+      survey: ({ event }) => {
+        const e = event as DecisionOf<'SURVEY_SUBMITTED'>;
+        return { ...e.data, submittedOn: e.occurredOn };
+      },
+    }),
+    recordAdjustmentSignature: assign({
+      adjustment: ({ context, event }) => {
+        const e = event as DecisionOf<'ADJUSTMENT_APPLICATION_SIGNED'>;
+        const current = context.adjustment ?? { signedBy: [], opinions: [] };
+        return { ...current, signedBy: [...current.signedBy, e.actor.role], reason: e.data.reason, proposedChanges: e.data.proposedChanges };
+      },
+    }),
+    recordOpinion: assign({
+      adjustment: ({ context, event }) => {
+        const e = event as DecisionOf<'ADJUSTMENT_REVIEWED'>;
+        const current = context.adjustment ?? { signedBy: [], opinions: [] };
+        return { ...current, opinions: [...current.opinions, { by: e.actor.role, on: e.occurredOn, approved: e.data.approved, reason: e.data.reason }] };
+      },
+    }),
+    // §三(一): any reviewer can reject with a reason; the case returns to the surveyed plan.
+    rejectAdjustment: assign({
+      adjustmentHistory: ({ context, event }) => {
+        const e = event as DecisionOf<'ADJUSTMENT_REVIEWED'>;
+        return [...context.adjustmentHistory, { outcome: 'rejected' as const, by: e.actor.role, on: e.occurredOn, reason: e.data.reason }];
+      },
+      adjustment: () => undefined,
+    }),
+    // §三(二): negotiation starts (again) on this date; the setting says when it escalates by itself.
+    startNegotiation: assign({
+      deadlines: ({ context, event }) => ({
+        ...context.deadlines,
+        negotiationEscalation: workingDayDeadline('negotiationEscalation', dateOf(event, context), context.settings.negotiationEscalationWorkingDays, '§三(二)'),
+      }),
+      workPlan: ({ context }) => ({ ...context.workPlan, proposal: undefined }),
+    }),
+    startCoordinationClock: assign({
+      deadlines: ({ context, event }) => ({
+        ...context.deadlines,
+        coordinationEscalation: workingDayDeadline('coordinationEscalation', dateOf(event, context), context.settings.coordinationEscalationWorkingDays, '§三(二)'),
+      }),
+    }),
+    escalate: assign({
+      workPlan: ({ context, event }, params: { level: 'cityCivilAffairs' | 'cityUrbanManagement'; auto: boolean }) => {
+        const e = event as Partial<DecisionOf<'DISAGREEMENT_ESCALATED'>>;
+        const summary = e.data?.summary ?? (params.auto ? '协商期满自动报请 (escalated automatically when the setting expired)' : '');
+        return {
+          ...context.workPlan,
+          escalations: [...context.workPlan.escalations, { level: params.level, on: dateOf(event, context), auto: params.auto, summary, by: e.actor?.role }],
+        };
+      },
+    }),
+    recordCoordination: assign({
+      workPlan: ({ context, event }) => {
+        const e = event as DecisionOf<'COORDINATION_CONCLUDED'>;
+        return { ...context.workPlan, coordinationOutcomes: [...context.workPlan.coordinationOutcomes, { by: e.actor.role, on: e.occurredOn, ...e.data }] };
+      },
+    }),
+    // §三(三): the 10 working days run from the date both sides agreed the plan, on the official calendar.
+    agreePlan: assign({
+      workPlan: ({ context, event }) => ({ ...context.workPlan, agreedOn: dateOf(event, context) }),
+      deadlines: ({ context, event }) => {
+        const agreedOn = dateOf(event, context);
+        const lead = context.settings.agreementReminderLeadWorkingDays;
+        return {
+          ...context.deadlines,
+          agreement: workingDayDeadline('agreement', agreedOn, AGREEMENT_WORKING_DAYS, '§三(三)'),
+          agreementReminder: workingDayDeadline('agreementReminder', agreedOn, AGREEMENT_WORKING_DAYS - lead, '§三(三)'),
+        };
+      },
+    }),
+    recordSignature: assign({
+      agreement: ({ context, event }) => {
+        const e = event as DecisionOf<'AGREEMENT_SIGNED'>;
+        const role = e.actor.role as 'enterprise' | 'districtGovernment';
+        return { ...context.agreement, sections: context.agreement.sections ?? e.data.sections, signatures: { ...context.agreement.signatures, [role]: e.occurredOn } };
+      },
+    }),
+    // §四(二): people, facilities and equipment are handed over as a whole once the agreement is signed.
+    completeAgreement: assign(({ context }) => {
+      const dates = Object.values(context.agreement.signatures).sort();
+      const signedOn = dates[dates.length - 1]!;
+      const due = context.deadlines.agreement?.due;
+      return {
+        agreement: { ...context.agreement, signedOn, late: due ? signedOn > due : undefined },
+        handedOverOn: context.handedOverOn ?? signedOn,
+      };
+    }),
+    recordInspection: assign({
+      facilities: ({ context, event }) => {
+        const e = event as DecisionOf<'FACILITIES_INSPECTED'>;
+        return { ...context.facilities, inspections: [...context.facilities.inspections, { by: e.actor.role, on: e.occurredOn, ...e.data }] };
+      },
+    }),
+    recordCommunityRoute: assign({
+      community: ({ context, event }) => ({ ...context.community, route: (event as DecisionOf<'COMMUNITY_SETUP_DECIDED'>).data.route }),
+    }),
+    // §二(一): 3 years from the start date; §二(三): who pays what during it.
+    startTransition: assign({
+      transition: ({ event }) => {
+        const e = event as DecisionOf<'TRANSITION_DECIDED'> & { data: { establish: true } };
+        const startsOn = e.data.startsOn ?? e.occurredOn;
+        const funding = transitionFunding({
+          staff: e.data.staff.map((p) => ({ name: p.name, enterprisePayMonthly: p.enterprisePayMonthly })),
+          districtStandardMonthly: e.data.districtStandardMonthly,
+          originalAnnual: e.data.originalRunningFundsAnnual,
+          districtStandardAnnual: e.data.districtStandardAnnual,
+        });
+        return { established: true, startsOn, endsOn: addCalendarYears(startsOn, TRANSITION_YEARS), funding };
+      },
+      deadlines: ({ context, event }) => {
+        const e = event as DecisionOf<'TRANSITION_DECIDED'> & { data: { establish: true } };
+        const startsOn = e.data.startsOn ?? e.occurredOn;
+        // The period ends when its last day (the day before the 3rd anniversary) is over.
+        const lastDay = minusDays(addCalendarYears(startsOn, TRANSITION_YEARS), 1);
+        return { ...context.deadlines, transitionEnd: { kind: 'transitionEnd' as const, due: lastDay, at: deadlineOf(lastDay), from: startsOn, clause: '§二(一)' } };
+      },
+    }),
+  },
+  guards: {
+    adjustmentNeedsOtherParty: ({ context, event }) => {
+      const signed = context.adjustment?.signedBy ?? [];
+      return !signed.includes(actorOf(event)) && signed.length === 0;
+    },
+    adjustmentCompletedByOtherParty: ({ context, event }) => {
+      const signed = context.adjustment?.signedBy ?? [];
+      return signed.length === 1 && !signed.includes(actorOf(event));
+    },
+    approved: ({ event }) => (event as DecisionOf<'ADJUSTMENT_REVIEWED'>).data.approved,
+    rejected: ({ event }) => !(event as DecisionOf<'ADJUSTMENT_REVIEWED'>).data.approved,
+    // §三(一): citySasac verifies "together with" cityUrbanManagement and cityFinance: both opinions first.
+    coVerifiersAgreed: ({ context }) =>
+      (['cityUrbanManagement', 'cityFinance'] as const).every((r) => context.adjustment?.opinions.some((o) => o.by === r && o.approved)),
+    opinionNotYetGiven: ({ context, event }) => !context.adjustment?.opinions.some((o) => o.by === actorOf(event)),
+    // §三(二): agreement needs both sides; the party that proposed cannot accept its own proposal.
+    acceptedByOtherParty: ({ context, event }) => !!context.workPlan.proposal && context.workPlan.proposal.by !== actorOf(event),
+    majorDisagreement: ({ event }) => (event as DecisionOf<'DISAGREEMENT_ESCALATED'>).data.major,
+    concludedByCityCivilAffairs: ({ event }) => actorOf(event) === 'cityCivilAffairs',
+    concludedByCityUrbanManagement: ({ event }) =>
+      actorOf(event) === 'cityUrbanManagement' && (event as DecisionOf<'COORDINATION_CONCLUDED'>).data.outcome === 'resolved',
+    coordinationResolved: ({ event }) => (event as DecisionOf<'COORDINATION_CONCLUDED'>).data.outcome === 'resolved',
+    // §三(三): signed by the enterprise and the district government; each signs once.
+    firstSignature: ({ context, event }) => {
+      const sig = context.agreement.signatures;
+      const role = actorOf(event) as 'enterprise' | 'districtGovernment';
+      return sig[role] === undefined && Object.keys(sig).length === 0;
+    },
+    lastSignature: ({ context, event }) => {
+      const sig = context.agreement.signatures;
+      const role = actorOf(event) as 'enterprise' | 'districtGovernment';
+      return sig[role] === undefined && Object.keys(sig).length === 1;
+    },
+    inspectionPassed: ({ event }) => (event as DecisionOf<'FACILITIES_INSPECTED'>).data.passed,
+    routeMerge: ({ event }) => (event as DecisionOf<'COMMUNITY_SETUP_DECIDED'>).data.route === 'mergeIntoNeighbour',
+    transitionEstablished: ({ event }) => (event as DecisionOf<'TRANSITION_DECIDED'>).data.establish,
+    hasFirstTransitionReminder: ({ context }) => context.settings.transitionReminderLeadDays.length >= 1,
+    hasSecondTransitionReminder: ({ context }) => context.settings.transitionReminderLeadDays.length >= 2,
+    agreementNotSigned: ({ context }) => !context.agreement.signedOn && !context.handedOverOn,
+    knownOpenProblem: ({ context, event }) => {
+      const id = (event as DecisionOf<'MAJOR_PROBLEM_FILED'>).data.problemId;
+      return context.majorProblems.some((p) => p.id === id && !p.filedOn);
+    },
+    knownReportedTask: ({ context, event }) => {
+      const id = (event as DecisionOf<'NEW_TASK_VERIFIED'>).data.taskId;
+      return context.newTasks.some((t) => t.id === id && t.status === 'reported');
+    },
+  },
+  delays: {
+    negotiationEscalation: ({ context, event }) => untilDeadline(context, 'negotiationEscalation', event),
+    coordinationEscalation: ({ context, event }) => untilDeadline(context, 'coordinationEscalation', event),
+    agreementReminder: ({ context, event }) => untilDeadline(context, 'agreementReminder', event),
+    agreementDeadline: ({ context, event }) => untilDeadline(context, 'agreement', event),
+    transitionFirstReminder: ({ context, event }) => {
+      const lead = context.settings.transitionReminderLeadDays[0];
+      return untilDeadline(context, 'transitionEnd', event) - (lead ?? 0) * DAY_MS;
+    },
+    transitionSecondReminder: ({ context, event }) => {
+      const lead = context.settings.transitionReminderLeadDays[1];
+      return untilDeadline(context, 'transitionEnd', event) - (lead ?? 0) * DAY_MS;
+    },
+    transitionEnd: ({ context, event }) => untilDeadline(context, 'transitionEnd', event),
+    cityTarget: ({ context, event }) => untilDeadline(context, 'cityTarget', event),
+  },
+}).createMachine({
+  id: 'handover',
+  context: ({ input }) => {
+    const settings = resolveSettings(input.settings);
+    return {
+      caseId: input.caseId,
+      definitionVersion: DEFINITION_VERSION,
+      settings,
+      parties: input.parties,
+      enterpriseName: input.enterpriseName,
+      residentialArea: input.residentialArea,
+      plannedCompletion: input.plannedCompletion,
+      startedAt: input.startedAt,
+      adjustmentHistory: [],
+      workPlan: { escalations: [], parentGroupOpinions: [], coordinationOutcomes: [] },
+      agreement: { signatures: {} },
+      facilities: { inspections: [], rectifications: [] },
+      community: {},
+      transition: {},
+      // §一(二): the city's target date for the whole work.
+      deadlines: {
+        cityTarget: { kind: 'cityTarget', due: settings.cityTargetDate, at: deadlineOf(settings.cityTargetDate), from: shanghaiDate(input.startedAt), clause: '§一(二)' },
+      },
+      missed: { agreement: false, cityTarget: false },
+      majorProblems: [],
+      newTasks: [],
+    };
+  },
+  // §一(二): a case not past the agreement by the city's target date is overdue.
+  after: {
+    cityTarget: {
+      guard: 'agreementNotSigned',
+      actions: [
+        assign({ missed: ({ context }) => ({ ...context.missed, cityTarget: true }) }),
+        {
+          type: 'notify',
+          params: ({ context }) => ({
+            reason: 'cityTargetMissed' as const,
+            to: ['districtCivilAffairs', 'cityCivilAffairs'] as Role[],
+            dueKey: context.settings.cityTargetDate,
+            clause: '§一(二)',
+            message: {
+              zh: `${context.enterpriseName}：未在市定目标日期 ${context.settings.cityTargetDate} 前签订移交协议，已标记为逾期`,
+              en: `${context.enterpriseName}: no agreement by the city target date ${context.settings.cityTargetDate}; flagged overdue`,
+            },
+          }),
+        },
+      ],
+    },
+  },
+  on: {
+    // §四 (last paragraph): a major problem can be raised at any stage and is filed with cityCivilAffairs.
+    MAJOR_PROBLEM_REPORTED: {
+      actions: [
+        assign({
+          majorProblems: ({ context, event }) => [
+            ...context.majorProblems,
+            { id: context.majorProblems.length + 1, by: actorOf(event), on: dateOf(event, context), summary: (event as DecisionOf<'MAJOR_PROBLEM_REPORTED'>).data.summary },
+          ],
+        }),
+        {
+          type: 'notify',
+          params: ({ context, event }) => ({
+            reason: 'majorProblemReported' as const,
+            to: ['districtGovernment', 'cityCivilAffairs'] as Role[],
+            dueKey: `${dateOf(event, context)}#${context.majorProblems.length + 1}`,
+            clause: '§四',
+            message: {
+              zh: `${context.enterpriseName}：报告重大问题——${(event as DecisionOf<'MAJOR_PROBLEM_REPORTED'>).data.summary}`,
+              en: `${context.enterpriseName}: major problem reported — ${(event as DecisionOf<'MAJOR_PROBLEM_REPORTED'>).data.summary}`,
+            },
+          }),
+        },
+      ],
+    },
+    MAJOR_PROBLEM_FILED: {
+      guard: 'knownOpenProblem',
+      actions: assign({
+        majorProblems: ({ context, event }) =>
+          context.majorProblems.map((p) => (p.id === (event as DecisionOf<'MAJOR_PROBLEM_FILED'>).data.problemId ? { ...p, filedOn: dateOf(event, context) } : p)),
+      }),
+    },
+    // §四(一): newly found tasks are verified by citySasac and added to the overall task list.
+    NEW_TASK_REPORTED: {
+      actions: assign({
+        newTasks: ({ context, event }) => {
+          const e = event as DecisionOf<'NEW_TASK_REPORTED'>;
+          return [...context.newTasks, { id: context.newTasks.length + 1, by: e.actor.role, on: e.occurredOn, description: e.data.description, people: e.data.people, status: 'reported' as const }];
+        },
+      }),
+    },
+    NEW_TASK_VERIFIED: {
+      guard: 'knownReportedTask',
+      actions: assign({
+        newTasks: ({ context, event }) => {
+          const e = event as DecisionOf<'NEW_TASK_VERIFIED'>;
+          return context.newTasks.map((t) => (t.id === e.data.taskId ? { ...t, status: e.data.approved ? ('verified' as const) : ('rejected' as const), decidedOn: e.occurredOn } : t));
+        },
+      }),
+    },
+  },
+  initial: 'survey',
+  states: {
+    // §三(一) 摸排总体情况
+    survey: {
+      initial: 'collecting',
+      states: {
+        collecting: {
+          on: {
+            SURVEY_SUBMITTED: { target: 'surveyed', actions: 'recordSurvey' },
+          },
+        },
+        surveyed: {
+          on: {
+            // A corrected survey replaces the earlier one.
+            SURVEY_SUBMITTED: { actions: 'recordSurvey' },
+            SURVEY_CONFIRMED: { target: '#handover.workPlan', actions: 'startNegotiation' },
+            ADJUSTMENT_APPLICATION_SIGNED: { target: '#handover.planAdjustment', actions: 'recordAdjustmentSignature' },
+          },
+        },
+      },
+      on: {
+        // §三(三): already handed over but never signed: complete the paperwork.
+        ALREADY_HANDED_OVER_DECLARED: {
+          target: '#handover.agreement.supplementary',
+          actions: assign({
+            handedOverOn: ({ event }) => (event as DecisionOf<'ALREADY_HANDED_OVER_DECLARED'>).data.handedOverOn,
+            agreement: ({ context }) => ({ ...context.agreement, supplementary: true }),
+          }),
+        },
+      },
+    },
+    // §三(一) 确需调整工作计划的: joint application → district review → city verification → filing
+    planAdjustment: {
+      initial: 'jointApplication',
+      states: {
+        jointApplication: {
+          on: {
+            ADJUSTMENT_APPLICATION_SIGNED: { guard: 'adjustmentCompletedByOtherParty', target: 'districtReview', actions: 'recordAdjustmentSignature' },
+          },
+        },
+        districtReview: {
+          on: {
+            ADJUSTMENT_REVIEWED: [
+              { guard: 'approved', target: 'cityVerification', actions: 'recordOpinion' },
+              { target: '#handover.survey.surveyed', actions: 'rejectAdjustment' },
+            ],
+          },
+        },
+        cityVerification: {
+          on: {
+            ADJUSTMENT_OPINION_GIVEN: [
+              { guard: 'rejected', target: '#handover.survey.surveyed', actions: 'rejectAdjustment' },
+              { guard: 'opinionNotYetGiven', actions: 'recordOpinion' },
+            ],
+            ADJUSTMENT_VERIFIED: [
+              { guard: 'rejected', target: '#handover.survey.surveyed', actions: 'rejectAdjustment' },
+              {
+                guard: 'coVerifiersAgreed',
+                target: 'filing',
+                actions: [
+                  'recordOpinion',
+                  assign({
+                    plannedCompletion: ({ context, event }) =>
+                      (event as DecisionOf<'ADJUSTMENT_VERIFIED'>).data.adjustedPlannedCompletion ?? context.plannedCompletion,
+                  }),
+                ],
+              },
+            ],
+          },
+        },
+        filing: {
+          on: {
+            ADJUSTMENT_FILED: {
+              target: '#handover.workPlan',
+              actions: [
+                assign({
+                  adjustmentHistory: ({ context, event }) => [
+                    ...context.adjustmentHistory,
+                    { outcome: 'filed' as const, by: actorOf(event), on: dateOf(event, context), reason: (event as DecisionOf<'ADJUSTMENT_FILED'>).data.filingRef },
+                  ],
+                }),
+                'startNegotiation',
+              ],
+            },
+          },
+        },
+      },
+    },
+    // §三(二) 制定工作方案: one enterprise, one plan; escalation ladder on disagreement
+    workPlan: {
+      initial: 'negotiating',
+      states: {
+        negotiating: {
+          after: {
+            negotiationEscalation: {
+              target: 'cityCivilAffairsCoordination',
+              actions: [
+                { type: 'escalate', params: { level: 'cityCivilAffairs', auto: true } },
+                'startCoordinationClock',
+                {
+                  type: 'notify',
+                  params: ({ context }) => ({
+                    reason: 'negotiationEscalated' as const,
+                    to: ['cityCivilAffairs', 'parentGroup', 'districtCivilAffairs'] as Role[],
+                    dueKey: context.deadlines.negotiationEscalation!.due,
+                    clause: '§三(二)',
+                    message: {
+                      zh: `${context.enterpriseName}：工作方案协商已满 ${context.settings.negotiationEscalationWorkingDays} 个工作日未达成一致，自动报请市民政局与企业上级集团公司协调`,
+                      en: `${context.enterpriseName}: no work plan agreement after ${context.settings.negotiationEscalationWorkingDays} working days; escalated to the city civil affairs bureau and the parent group`,
+                    },
+                  }),
+                },
+              ],
+            },
+          },
+          on: {
+            WORK_PLAN_PROPOSED: {
+              actions: assign({
+                workPlan: ({ context, event }) => {
+                  const e = event as DecisionOf<'WORK_PLAN_PROPOSED'>;
+                  return { ...context.workPlan, proposal: { by: e.actor.role, on: e.occurredOn, ...e.data } };
+                },
+              }),
+            },
+            WORK_PLAN_ACCEPTED: { guard: 'acceptedByOtherParty', target: '#handover.agreement', actions: 'agreePlan' },
+            DISAGREEMENT_ESCALATED: [
+              {
+                guard: 'majorDisagreement',
+                target: 'cityUrbanManagementCoordination',
+                actions: [{ type: 'escalate', params: { level: 'cityUrbanManagement', auto: false } }, notifyMajorDisagreement],
+              },
+              {
+                target: 'cityCivilAffairsCoordination',
+                actions: [
+                  { type: 'escalate', params: { level: 'cityCivilAffairs', auto: false } },
+                  'startCoordinationClock',
+                  {
+                    type: 'notify',
+                    params: ({ context, event }) => ({
+                      reason: 'disagreementEscalated' as const,
+                      to: ['cityCivilAffairs', 'parentGroup'] as Role[],
+                      dueKey: `${dateOf(event, context)}#${context.workPlan.escalations.length}`,
+                      clause: '§三(二)',
+                      message: {
+                        zh: `${context.enterpriseName}：工作方案未达成一致，报请市民政局与企业上级集团公司协调`,
+                        en: `${context.enterpriseName}: work plan disagreement escalated to the city civil affairs bureau and the parent group`,
+                      },
+                    }),
+                  },
+                ],
+              },
+            ],
+          },
+        },
+        // 报请市民政局与企业上级集团公司协调
+        cityCivilAffairsCoordination: {
+          after: {
+            coordinationEscalation: {
+              target: 'cityUrbanManagementCoordination',
+              actions: [{ type: 'escalate', params: { level: 'cityUrbanManagement', auto: true } }, notifyMajorDisagreement],
+            },
+          },
+          on: {
+            PARENT_GROUP_OPINION_GIVEN: {
+              actions: assign({
+                workPlan: ({ context, event }) => {
+                  const e = event as DecisionOf<'PARENT_GROUP_OPINION_GIVEN'>;
+                  return { ...context.workPlan, parentGroupOpinions: [...context.workPlan.parentGroupOpinions, { by: e.actor.role, on: e.occurredOn, opinion: e.data.opinion }] };
+                },
+              }),
+            },
+            COORDINATION_CONCLUDED: [
+              { guard: and(['concludedByCityCivilAffairs', 'coordinationResolved']), target: 'negotiating', actions: ['recordCoordination', 'startNegotiation'] },
+              {
+                guard: 'concludedByCityCivilAffairs',
+                target: 'cityUrbanManagementCoordination',
+                actions: ['recordCoordination', { type: 'escalate', params: { level: 'cityUrbanManagement', auto: false } }, notifyMajorDisagreement],
+              },
+            ],
+          },
+        },
+        // 重大分歧：报请市城管委协调
+        cityUrbanManagementCoordination: {
+          on: {
+            COORDINATION_CONCLUDED: { guard: 'concludedByCityUrbanManagement', target: 'negotiating', actions: ['recordCoordination', 'startNegotiation'] },
+          },
+        },
+      },
+    },
+    // §三(三) 签订移交协议
+    agreement: {
+      initial: 'drafting',
+      states: {
+        drafting: {
+          after: {
+            agreementReminder: {
+              actions: {
+                type: 'notify',
+                params: ({ context }) => ({
+                  reason: 'agreementReminder' as const,
+                  to: ['enterprise', 'districtGovernment', 'districtCivilAffairs'] as Role[],
+                  dueKey: context.deadlines.agreement!.due,
+                  clause: '§三(三)',
+                  message: {
+                    zh: `${context.enterpriseName}：移交协议须于 ${context.deadlines.agreement!.due} 前签订（工作方案达成一致后10个工作日内），尚余 ${context.settings.agreementReminderLeadWorkingDays} 个工作日`,
+                    en: `${context.enterpriseName}: the agreement is due by ${context.deadlines.agreement!.due} (10 working days after the plan was agreed); ${context.settings.agreementReminderLeadWorkingDays} working days left`,
+                  },
+                }),
+              },
+            },
+            agreementDeadline: {
+              target: 'overdue',
+              actions: [
+                assign({ missed: ({ context }) => ({ ...context.missed, agreement: true }) }),
+                {
+                  type: 'notify',
+                  params: ({ context }) => ({
+                    reason: 'agreementEscalated' as const,
+                    to: [context.settings.agreementEscalationTo, 'districtGovernment', 'enterprise'] as Role[],
+                    dueKey: context.deadlines.agreement!.due,
+                    clause: '§三(三)',
+                    message: {
+                      zh: `${context.enterpriseName}：工作方案达成一致后10个工作日内（截至 ${context.deadlines.agreement!.due}）未签订移交协议，报请协调`,
+                      en: `${context.enterpriseName}: no agreement within 10 working days of the plan (due ${context.deadlines.agreement!.due}); escalated`,
+                    },
+                  }),
+                },
+              ],
+            },
+          },
+          on: {
+            AGREEMENT_SIGNED: [
+              { guard: 'firstSignature', actions: 'recordSignature' },
+              { guard: 'lastSignature', target: '#handover.implementation', actions: ['recordSignature', 'completeAgreement'] },
+            ],
+          },
+        },
+        // Escalated; signing is still what ends this stage.
+        overdue: {
+          on: {
+            AGREEMENT_SIGNED: [
+              { guard: 'firstSignature', actions: 'recordSignature' },
+              { guard: 'lastSignature', target: '#handover.implementation', actions: ['recordSignature', 'completeAgreement'] },
+            ],
+          },
+        },
+        // §三(三): 已经完成移交但未签订协议的企业，补充完善相关手续
+        supplementary: {
+          on: {
+            AGREEMENT_SIGNED: [
+              { guard: 'firstSignature', actions: 'recordSignature' },
+              { guard: 'lastSignature', target: '#handover.completed', actions: ['recordSignature', 'completeAgreement'] },
+            ],
+          },
+        },
+      },
+    },
+    // §三(四), §二 实施移交: three branches in parallel
+    implementation: {
+      type: 'parallel',
+      onDone: 'completed',
+      states: {
+        // §二(二) 接收社区服务设施: hand over → inspect → rectify at once → inspect again
+        facilities: {
+          initial: 'awaitingHandover',
+          states: {
+            awaitingHandover: {
+              on: {
+                FACILITIES_HANDED_OVER: {
+                  target: 'inspecting',
+                  actions: assign({
+                    facilities: ({ context, event }) => {
+                      const e = event as DecisionOf<'FACILITIES_HANDED_OVER'>;
+                      return { ...context.facilities, items: e.data.items, ownershipTransferredTo: e.data.ownershipTransferredTo };
+                    },
+                  }),
+                },
+              },
+            },
+            inspecting: {
+              on: {
+                FACILITIES_INSPECTED: [
+                  { guard: 'inspectionPassed', target: 'accepted', actions: 'recordInspection' },
+                  { target: 'rectifying', actions: 'recordInspection' },
+                ],
+              },
+            },
+            rectifying: {
+              on: {
+                RECTIFICATION_COMPLETED: {
+                  target: 'inspecting',
+                  actions: assign({
+                    facilities: ({ context, event }) => {
+                      const e = event as DecisionOf<'RECTIFICATION_COMPLETED'>;
+                      return { ...context.facilities, rectifications: [...context.facilities.rectifications, { by: e.actor.role, on: e.occurredOn, ...e.data }] };
+                    },
+                  }),
+                },
+              },
+            },
+            accepted: { type: 'final' },
+          },
+        },
+        // §二(一) 社区居委会组建
+        community: {
+          initial: 'choosingSetup',
+          states: {
+            choosingSetup: {
+              on: {
+                COMMUNITY_SETUP_DECIDED: [
+                  { guard: 'routeMerge', target: 'merging', actions: 'recordCommunityRoute' },
+                  { target: 'establishing', actions: 'recordCommunityRoute' },
+                ],
+              },
+            },
+            establishing: {
+              on: {
+                COMMUNITY_ESTABLISHED: {
+                  target: 'electing',
+                  actions: assign({
+                    community: ({ context, event }) => ({ ...context.community, communityName: (event as DecisionOf<'COMMUNITY_ESTABLISHED'>).data.communityName }),
+                  }),
+                },
+              },
+            },
+            electing: {
+              on: {
+                RESIDENTS_COMMITTEE_ELECTED: {
+                  target: 'established',
+                  actions: assign({ community: ({ context, event }) => ({ ...context.community, committeeElectedOn: dateOf(event, context) }) }),
+                },
+              },
+            },
+            merging: {
+              on: {
+                COMMUNITY_MERGED: {
+                  target: 'established',
+                  actions: assign({ community: ({ context, event }) => ({ ...context.community, mergedInto: (event as DecisionOf<'COMMUNITY_MERGED'>).data.intoCommunity }) }),
+                },
+              },
+            },
+            established: { type: 'final' },
+          },
+        },
+        // §二(三), §二(一) 经费与过渡期
+        funding: {
+          initial: 'awaitingTransitionDecision',
+          states: {
+            awaitingTransitionDecision: {
+              on: {
+                TRANSITION_DECIDED: [
+                  { guard: 'transitionEstablished', target: 'inTransition', actions: 'startTransition' },
+                  { target: 'settled', actions: assign({ transition: ({ context }) => ({ ...context.transition, established: false }) }) },
+                ],
+              },
+            },
+            inTransition: {
+              after: {
+                transitionFirstReminder: { guard: 'hasFirstTransitionReminder', actions: notifyTransitionEnding(0) },
+                transitionSecondReminder: { guard: 'hasSecondTransitionReminder', actions: notifyTransitionEnding(1) },
+                transitionEnd: { target: 'settled' },
+              },
+            },
+            settled: { type: 'final' },
+          },
+        },
+      },
+    },
+    completed: { type: 'final' },
+  },
+});

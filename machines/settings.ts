@@ -1,0 +1,55 @@
+// The process definition's version, the notice's fixed numbers, and the settings the notice leaves open.
+import { z } from 'zod';
+import { parseIsoDate } from './calendar';
+
+/** Bump on every change to the machine's states, events or rules (see ARCHITECTURE.md, "Changing the process"). */
+export const DEFINITION_VERSION = '168-2017.1';
+
+/** §三(三): the agreement is signed within 10 working days after the plan is agreed. Fixed by the notice. */
+export const AGREEMENT_WORKING_DAYS = 10;
+/** §二(一): a transition period lasts 3 years. Fixed by the notice. */
+export const TRANSITION_YEARS = 3;
+/** §四(三): progress tables are sent on the 25th of each month. Fixed by the notice. */
+export const REPORT_DAY_OF_MONTH = 25;
+
+const isoDate = z.string().refine((s) => {
+  try {
+    parseIsoDate(s);
+    return true;
+  } catch {
+    return false;
+  }
+}, '应为有效日期 YYYY-MM-DD (expected a valid date YYYY-MM-DD)');
+
+const workingDays = (max: number) => z.number().int().min(1).max(max);
+
+/** Every number the notice does not give ("setting" in DOMAIN.md), with its default. */
+export const SettingsSchema = z
+  .object({
+    /** §三(二): working days of negotiation before a work plan dispute goes to cityCivilAffairs automatically. */
+    negotiationEscalationWorkingDays: workingDays(250).default(20),
+    /** §三(二): working days of city coordination before it goes on to cityUrbanManagement automatically. */
+    coordinationEscalationWorkingDays: workingDays(250).default(15),
+    /** §三(三): working days before the agreement deadline when a reminder goes out. */
+    agreementReminderLeadWorkingDays: workingDays(9).default(3),
+    /** §三(三)/§四(一): who a missed agreement deadline is escalated to. */
+    agreementEscalationTo: z.enum(['cityCivilAffairs', 'cityUrbanManagement']).default('cityCivilAffairs'),
+    /** §二(一): calendar days before the end of the transition period when reminders go out. */
+    transitionReminderLeadDays: z.array(z.number().int().min(1).max(365)).max(5).default([90, 30]),
+    /** §一(二): the city's target date; a case not past the agreement by its end is overdue. */
+    cityTargetDate: isoDate.default('2017-12-31'),
+    /** §四(三): days before the 25th when districts are reminded of the monthly report. */
+    monthlyReportReminderLeadDays: z.number().int().min(0).max(20).default(3),
+    /** §四(三): when the 25th is not a working day, report on that day anyway, or on the previous/next working day. */
+    monthlyReportOnNonWorkingDay: z.enum(['sameDay', 'previousWorkingDay', 'nextWorkingDay']).default('previousWorkingDay'),
+  })
+  .strict();
+
+export type Settings = z.infer<typeof SettingsSchema>;
+export type SettingsInput = z.input<typeof SettingsSchema>;
+
+export const DEFAULT_SETTINGS: Settings = SettingsSchema.parse({});
+
+export function resolveSettings(input: SettingsInput = {}): Settings {
+  return SettingsSchema.parse(input);
+}

@@ -1,0 +1,60 @@
+// A whole case through the pure statechart: survey to completion, with and without a transition period.
+import { CaseDriver } from '../helpers/case-driver';
+import { responsibleParty, stageOf } from '../../machines/case-view';
+
+function toImplementation(d: CaseDriver): void {
+  d.send('SURVEY_SUBMITTED', 'districtCivilAffairs', '2017-10-10');
+  d.send('SURVEY_CONFIRMED', 'districtCivilAffairs', '2017-10-11');
+  d.send('WORK_PLAN_PROPOSED', 'township', '2017-10-16');
+  d.send('WORK_PLAN_ACCEPTED', 'enterprise', '2017-10-18');
+  d.send('AGREEMENT_SIGNED', 'enterprise', '2017-10-25');
+  d.send('AGREEMENT_SIGNED', 'districtGovernment', '2017-10-26');
+}
+
+describe('§三 a whole case', () => {
+  it('goes from survey to completion through a 3-year transition period', () => {
+    const d = new CaseDriver();
+    expect(stageOf(d.snapshot)).toBe('survey');
+    toImplementation(d);
+    expect(stageOf(d.snapshot)).toBe('implementation');
+    expect(d.context.agreement).toMatchObject({ signedOn: '2017-10-26', late: false });
+    expect(responsibleParty(d.context)).toBe('township');
+
+    d.send('FACILITIES_HANDED_OVER', 'enterprise', '2017-11-01');
+    d.send('FACILITIES_INSPECTED', 'districtCivilAffairs', '2017-11-10');
+    d.send('COMMUNITY_SETUP_DECIDED', 'township', '2017-11-02');
+    d.send('COMMUNITY_ESTABLISHED', 'township', '2017-11-20');
+    d.send('RESIDENTS_COMMITTEE_ELECTED', 'township', '2017-12-15');
+    d.send('TRANSITION_DECIDED', 'districtGovernment', '2017-12-18', {
+      establish: true,
+      startsOn: '2018-01-01',
+      staff: [{ name: '张三', enterprisePayMonthly: 5200 }, { name: '李四', enterprisePayMonthly: 3000 }],
+      districtStandardMonthly: 3800,
+      originalRunningFundsAnnual: 150000,
+      districtStandardAnnual: 120000,
+    });
+    expect(d.snapshot.matches({ implementation: { funding: 'inTransition' } })).toBe(true);
+    expect(d.context.transition).toMatchObject({ startsOn: '2018-01-01', endsOn: '2021-01-01' });
+    expect(d.context.deadlines.transitionEnd).toMatchObject({ due: '2020-12-31', at: '2020-12-31T16:00:00.000Z' });
+
+    d.advanceTo('2020-12-31T15:59:59.999Z');
+    expect(d.snapshot.status).toBe('active');
+    expect(d.notifications('transitionEndingReminder').map((n) => n.dueKey)).toEqual(['2020-12-31-90d', '2020-12-31-30d']);
+
+    d.advanceTo('2020-12-31T16:00:00.000Z');
+    expect(d.snapshot.value).toBe('completed');
+    expect(d.snapshot.status).toBe('done');
+  });
+
+  it('completes without a transition period once every branch is done', () => {
+    const d = new CaseDriver();
+    toImplementation(d);
+    d.send('TRANSITION_DECIDED', 'districtGovernment', '2017-11-01', { establish: false, reason: '移交人员较少' });
+    d.send('COMMUNITY_SETUP_DECIDED', 'township', '2017-11-02', { hasFamilyCommittee: false, meetsConditions: false, route: 'mergeIntoNeighbour' });
+    d.send('COMMUNITY_MERGED', 'township', '2017-11-20');
+    d.send('FACILITIES_HANDED_OVER', 'enterprise', '2017-11-03');
+    expect(stageOf(d.snapshot)).toBe('implementation');
+    d.send('FACILITIES_INSPECTED', 'districtCivilAffairs', '2017-11-10');
+    expect(d.snapshot.value).toBe('completed');
+  });
+});
