@@ -114,10 +114,14 @@ export const EVENT_REGISTRY = {
   WORK_PLAN_PROPOSED: {
     roles: ['township', 'enterprise'],
     clause: '§三(二)',
-    data: z.union([
-      z.object({ sections: WorkPlanSectionsSchema }).strict(),
-      z.object({ foldedIntoOverallPlan: z.object({ reference: text(500) }).strict() }).strict(),
-    ]),
+    // Either the six sections, or the reference of the overall plan it is folded into (纳入总体方案).
+    data: z
+      .object({ sections: WorkPlanSectionsSchema.optional(), foldedIntoOverallPlan: z.object({ reference: text(500) }).strict().optional() })
+      .strict()
+      .refine((d) => (d.sections === undefined) !== (d.foldedIntoOverallPlan === undefined), {
+        message: '须提供六项方案内容（sections）或纳入的总体方案（foldedIntoOverallPlan），二者选一 (give either sections or foldedIntoOverallPlan)',
+        path: ['sections'],
+      }),
     title: { zh: '提出工作方案', en: 'Propose work plan' },
   },
   WORK_PLAN_ACCEPTED: { roles: ['township', 'enterprise'], clause: '§三(二)', data: z.object({ note: text().optional() }).strict(), title: { zh: '同意工作方案（双方达成一致）', en: 'Accept work plan' } },

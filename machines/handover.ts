@@ -79,7 +79,7 @@ export interface HandoverContext {
   };
   adjustmentHistory: Array<{ outcome: 'rejected' | 'filed'; by: Role; on: string; reason: string }>;
   workPlan: {
-    proposal?: Dated & ({ sections: Record<string, string> } | { foldedIntoOverallPlan: { reference: string } });
+    proposal?: Dated & { sections?: Record<string, string>; foldedIntoOverallPlan?: { reference: string } };
     agreedOn?: string;
     escalations: Array<{ level: 'cityCivilAffairs' | 'cityUrbanManagement'; on: string; auto: boolean; summary: string; by?: Role }>;
     parentGroupOpinions: Array<Dated & { opinion: string }>;

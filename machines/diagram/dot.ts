@@ -44,8 +44,12 @@ function minWidth(lines: string[], fontSize: number, margin: number): number {
 
 const isComposite = (s: DiagramState): boolean => s.children.length > 0;
 const clusterName = (s: DiagramState): string => `cluster_${s.id}`;
-/** The node an edge attaches to: the state itself, or (for a composite) its initial dot or an invisible anchor, clipped to the cluster. */
-const anchorOf = (s: DiagramState): string => (!isComposite(s) ? s.id : s.kind === 'compound' ? `${s.id}::initial` : `${s.id}::anchor`);
+/** Where edges into a state end: the state itself, or (for a composite, clipped to its cluster) its initial dot or an invisible point. */
+const headOf = (s: DiagramState): string => (!isComposite(s) ? s.id : s.kind === 'compound' ? `${s.id}::initial` : `${s.id}::anchor`);
+/** Where edges out of a state start: the state itself, or (for a composite, clipped to its cluster) an invisible exit point after its final states. */
+const tailOf = (s: DiagramState): string => (!isComposite(s) ? s.id : `${s.id}::exit`);
+/** Where a composite's transitions into its own descendants start ("from any state inside"). */
+const anyOf = (s: DiagramState): string => `${s.id}::any`;
 
 /**
  * Graphviz DOT text of `machine`: left-to-right (or `opts.direction`), one cluster per compound or parallel state

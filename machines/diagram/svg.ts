@@ -1,8 +1,15 @@
 // Renders a machine's DOT to SVG with @viz-js/viz (Graphviz in WebAssembly), one cached Viz instance per process.
 import type { AnyStateMachine } from 'xstate';
 import type { Viz } from '@viz-js/viz' with { 'resolution-mode': 'import' };
-import { toDot } from './dot';
+import { DIAGRAM_FONT, dotString, toDot } from './dot';
 import type { DiagramOptions } from './model';
+
+/**
+ * Graphviz in WebAssembly has no font files, only built-in metrics; for an unknown family it measures with Times and
+ * counts every UTF-8 byte of a CJK character as a space. 'DejaVu Sans' has built-in metrics close to Noto Sans and
+ * about 0.95 em per CJK character, so the layout is measured with it and the SVG then names the CJK font list again.
+ */
+const LAYOUT_FONT = 'DejaVu Sans';
 
 let vizInstance: Promise<Viz> | undefined;
 
@@ -20,7 +27,9 @@ export function viz(): Promise<Viz> {
 
 /** SVG text of any DOT source; throws Graphviz's error messages if the DOT does not render. */
 export async function dotToSvg(dot: string): Promise<string> {
-  return (await viz()).renderString(dot, { format: 'svg' });
+  const layoutDot = dot.split(`fontname=${dotString(DIAGRAM_FONT)}`).join(`fontname=${dotString(LAYOUT_FONT)}`);
+  const svg = (await viz()).renderString(layoutDot, { format: 'svg' });
+  return svg.split(`font-family="${LAYOUT_FONT}"`).join(`font-family="${DIAGRAM_FONT}"`);
 }
 
 /** SVG picture of `machine` (the layout of `toDot`, same options). */

@@ -88,7 +88,9 @@ export class MachineHost<TMachine extends AnyStateMachine> {
     const effects: Effect[] = [];
     for (let next = this.nextDue(); next && next.dueAt <= now && !this.done; next = this.nextDue()) {
       this.scheduled.delete(next.id);
-      effects.push(...this.send(next.event as EventFromLogic<TMachine>, next.dueAt));
+      // Stamped with its due instant, so the machine can date what the timer did.
+      const stamped = { ...next.event, receivedAt: new Date(next.dueAt).toISOString() };
+      effects.push(...this.send(stamped as EventFromLogic<TMachine>, next.dueAt));
     }
     return effects;
   }
