@@ -46,8 +46,11 @@ const isComposite = (s: DiagramState): boolean => s.children.length > 0;
 const clusterName = (s: DiagramState): string => `cluster_${s.id}`;
 /** Where edges into a state end: the state itself, or (for a composite, clipped to its cluster) its initial dot or an invisible point. */
 const headOf = (s: DiagramState): string => (!isComposite(s) ? s.id : s.kind === 'compound' ? `${s.id}::initial` : `${s.id}::anchor`);
-/** Where edges out of a state start: the state itself, or (for a composite, clipped to its cluster) an invisible exit point after its final states. */
-const tailOf = (s: DiagramState): string => (!isComposite(s) ? s.id : `${s.id}::exit`);
+/**
+ * Where edges out of a state start: the same node, clipped to the cluster's border. (An exit point kept after the final
+ * states reads better in theory, but stretches every stage across the whole width: the layout stays compact this way.)
+ */
+const tailOf = headOf;
 /** Where a composite's transitions into its own descendants start ("from any state inside"). */
 const anyOf = (s: DiagramState): string => `${s.id}::any`;
 
@@ -55,14 +58,16 @@ const anyOf = (s: DiagramState): string => `${s.id}::any`;
  * Graphviz DOT text of `machine`: left-to-right (or `opts.direction`), one cluster per compound or parallel state
  * (regions of a parallel state dashed), a black dot for each initial state, double borders for final states, edges
  * labelled `EVENT [guard]`, `after delay` (dashed), `always` (dotted), `onDone`; states in `opts.highlight` filled.
+ * Transitions of a composite state leave its cluster's border; those into its own descendants start from a small `*`
+ * ("any state inside") in the cluster.
  */
 export function toDot(machine: AnyStateMachine, opts: DiagramOptions = {}): string {
   const model = buildModel(machine, opts);
-  const wrap = Math.max(8, opts.wrap ?? 24);
-  const out: string[] = [];
-  const title = model.title;
-  out.push(`digraph ${dotString(machine.id)} {`);
-  out.push(
+  const w = new DotWriter(model, Math.max(8, opts.wrap ?? 24));
+  // A root drawn as a cluster already shows the machine id; a title is then only written when asked for.
+  const title = w.rootAsCluster && opts.title === undefined ? undefined : model.title;
+  w.out.push(`digraph ${dotString(machine.id)} {`);
+  w.out.push(
     `  graph${attrs({
       rankdir: opts.direction ?? 'LR',
       compound: 'true',
@@ -79,7 +84,7 @@ export function toDot(machine: AnyStateMachine, opts: DiagramOptions = {}): stri
       outputorder: 'edgesfirst',
     })};`,
   );
-  out.push(
+  w.out.push(
     `  node${attrs({
       shape: 'box',
       style: 'rounded,filled',
@@ -92,132 +97,194 @@ export function toDot(machine: AnyStateMachine, opts: DiagramOptions = {}): stri
       penwidth: 1.2,
     })};`,
   );
-  out.push(`  edge${attrs({ fontname: DIAGRAM_FONT, fontsize: 8.5, color: LINE, fontcolor: '#2b3142', arrowsize: 0.6, penwidth: 1 })};`);
-
-  const root = model.states[0]!;
-  const rootAsCluster = root.kind === 'parallel' || model.transitions.some((t) => t.source === root.id);
-  if (rootAsCluster) writeCluster(model, root, '  ', out, wrap);
-  else writeContents(model, root, '  ', out, wrap);
-  for (const t of model.transitions) writeTransition(model, t, out, wrap);
-  out.push('}');
-  return `${out.join('\n')}\n`;
+  w.out.push(`  edge${attrs({ fontname: DIAGRAM_FONT, fontsize: 8.5, color: LINE, fontcolor: '#2b3142', arrowsize: 0.6, penwidth: 1 })};`);
+  w.writeAll();
+  w.out.push('}');
+  return `${w.out.join('\n')}\n`;
 }
 
-function writeContents(model: DiagramModel, parent: DiagramState, indent: string, out: string[], wrap: number): void {
-  if (parent.kind === 'compound') {
-    const init = `${parent.id}::initial`;
-    out.push(`${indent}${dotString(init)}${attrs({ shape: 'point', width: 0.1, height: 0.1, style: 'filled', fillcolor: '#000000', color: '#000000', label: '' })};`);
-    for (const target of parent.initial) {
-      const t = model.byId.get(target)!;
-      out.push(`${indent}${dotString(init)} -> ${dotString(anchorOf(t))}${attrs({ lhead: isComposite(t) ? clusterName(t) : undefined, arrowsize: 0.5 })};`);
+/** One edge of a transition, with the DOT nodes it joins and the clusters it is clipped to. */
+interface Route {
+  tail: string;
+  head: string;
+  ltail?: string;
+  lhead?: string;
+}
+
+class DotWriter {
+  readonly out: string[] = [];
+  /** Composites with a transition into their own descendants (they get a `*` node). */
+  private readonly anys = new Set<string>();
+  private readonly routes = new Map<DiagramTransition, Route[]>();
+
+  constructor(
+    private readonly model: DiagramModel,
+    private readonly wrap: number,
+  ) {
+    for (const t of model.transitions) {
+      const source = model.byId.get(t.source)!;
+      const list: Route[] = [];
+      for (const targetId of t.targets.length === 0 ? [t.source] : t.targets) {
+        const target = model.byId.get(targetId)!;
+        const route: Route = { tail: source.id, head: target.id };
+        if (isComposite(source)) {
+          if (t.targets.length === 0 || isWithin(model, targetId, source.id)) {
+            this.anys.add(source.id);
+            route.tail = anyOf(source);
+          } else {
+            route.tail = tailOf(source);
+            route.ltail = clusterName(source);
+          }
+        }
+        if (t.targets.length === 0) route.head = route.tail;
+        else if (isComposite(target)) {
+          route.head = headOf(target);
+          if (!isWithin(model, source.id, target.id)) route.lhead = clusterName(target);
+        }
+        list.push(route);
+      }
+      this.routes.set(t, list);
     }
-  } else {
-    // Parallel: edges to and from the state as a whole attach to an invisible point inside its cluster.
-    out.push(`${indent}${dotString(`${parent.id}::anchor`)}${attrs({ shape: 'point', style: 'invis', width: 0.01, height: 0.01, label: '' })};`);
   }
-  for (const c of parent.children) {
-    const s = model.byId.get(c)!;
-    if (isComposite(s)) writeCluster(model, s, indent, out, wrap);
-    else writeNode(s, indent, out, wrap);
+
+  /** A parallel root, or one with transitions of its own, is drawn as a cluster like any other composite. */
+  get rootAsCluster(): boolean {
+    const root = this.model.states[0]!;
+    return root.kind === 'parallel' || this.anys.has(root.id);
   }
-}
 
-function writeCluster(model: DiagramModel, s: DiagramState, indent: string, out: string[], wrap: number): void {
-  const parent = s.parent === undefined ? undefined : model.byId.get(s.parent);
-  const region = parent?.kind === 'parallel';
-  const styles = ['rounded', 'filled'];
-  if (region) styles.push('dashed');
-  const titleLines = wrapText(s.label, wrap + 8).map(html);
-  let label = `<b>${titleLines.join('<br/>')}</b>`;
-  if (s.kind === 'parallel') label += ` <font color="#6b7385">‖</font>`;
-  if (s.description) label += `<br/><font point-size="8" color="#5b6478">${wrapText(s.description, wrap + 8).map(html).join('<br/>')}</font>`;
-  out.push(`${indent}subgraph ${dotString(clusterName(s))} {`);
-  out.push(
-    `${indent}  graph${attrs({
-      id: `cluster:${s.id}`,
-      class: s.active ? `${s.kind} active` : s.kind,
-      label: { html: label },
-      tooltip: s.description ?? s.id,
-      style: styles.join(','),
-      fillcolor: s.active ? ACTIVE_CLUSTER_FILL : CLUSTER_FILLS[Math.min(s.depth - 1, CLUSTER_FILLS.length - 1)] ?? CLUSTER_FILLS[0],
-      color: s.active ? ACTIVE_BORDER : region ? '#8a93a6' : LINE,
-      penwidth: s.active ? 2.4 : s.kind === 'parallel' ? 1.6 : 1.1,
-      fontsize: 11,
-      margin: 8,
-    })};`,
-  );
-  writeContents(model, s, `${indent}  `, out, wrap);
-  out.push(`${indent}}`);
-}
+  writeAll(): void {
+    const root = this.model.states[0]!;
+    if (this.rootAsCluster) this.writeCluster(root, '  ');
+    else this.writeContents(root, '  ');
+    for (const t of this.model.transitions) this.writeTransition(t);
+  }
 
-function writeNode(s: DiagramState, indent: string, out: string[], wrap: number): void {
-  if (s.kind === 'history') {
-    out.push(
+  private writeContents(parent: DiagramState, indent: string): void {
+    const { model, out } = this;
+    if (parent.kind === 'compound') {
+      const init = `${parent.id}::initial`;
+      out.push(`${indent}${dotString(init)}${attrs({ shape: 'point', width: 0.1, height: 0.1, style: 'filled', fillcolor: '#000000', color: '#000000', label: '' })};`);
+      for (const target of parent.initial) {
+        const t = model.byId.get(target)!;
+        out.push(`${indent}${dotString(init)} -> ${dotString(headOf(t))}${attrs({ lhead: isComposite(t) ? clusterName(t) : undefined, arrowsize: 0.5 })};`);
+      }
+    } else {
+      // Parallel: edges into the state as a whole end at an invisible point inside its cluster.
+      out.push(`${indent}${dotString(`${parent.id}::anchor`)}${attrs({ shape: 'point', style: 'invis', width: 0.01, height: 0.01, label: '' })};`);
+    }
+    if (this.anys.has(parent.id)) {
+      out.push(
+        `${indent}${dotString(anyOf(parent))}${attrs({
+          shape: 'circle',
+          label: '*',
+          tooltip: `any state in ${parent.label}`,
+          width: 0.22,
+          height: 0.22,
+          fixedsize: 'true',
+          fontsize: 10,
+          style: 'dashed,filled',
+          fillcolor: '#ffffff',
+          color: '#8a93a6',
+        })};`,
+      );
+    }
+    for (const c of parent.children) {
+      const s = model.byId.get(c)!;
+      if (isComposite(s)) this.writeCluster(s, indent);
+      else this.writeNode(s, indent);
+    }
+  }
+
+  private writeCluster(s: DiagramState, indent: string): void {
+    const parent = s.parent === undefined ? undefined : this.model.byId.get(s.parent);
+    const region = parent?.kind === 'parallel';
+    const styles = ['rounded', 'filled'];
+    if (region) styles.push('dashed');
+    let label = `<b>${wrapText(s.label, this.wrap + 8).map(html).join('<br/>')}</b>`;
+    if (s.kind === 'parallel') label += ` <font color="#6b7385">‖</font>`;
+    if (s.description) label += `<br/><font point-size="8" color="#5b6478">${wrapText(s.description, this.wrap + 8).map(html).join('<br/>')}</font>`;
+    this.out.push(`${indent}subgraph ${dotString(clusterName(s))} {`);
+    this.out.push(
+      `${indent}  graph${attrs({
+        id: `cluster:${s.id}`,
+        class: s.active ? `${s.kind} active` : s.kind,
+        label: { html: label },
+        tooltip: s.description ?? s.id,
+        style: styles.join(','),
+        fillcolor: s.active ? ACTIVE_CLUSTER_FILL : CLUSTER_FILLS[Math.min(Math.max(s.depth - 1, 0), CLUSTER_FILLS.length - 1)],
+        color: s.active ? ACTIVE_BORDER : region ? '#8a93a6' : LINE,
+        penwidth: s.active ? 2.4 : s.kind === 'parallel' ? 1.6 : 1.1,
+        fontsize: 11,
+        margin: 8,
+      })};`,
+    );
+    this.writeContents(s, `${indent}  `);
+    this.out.push(`${indent}}`);
+  }
+
+  private writeNode(s: DiagramState, indent: string): void {
+    if (s.kind === 'history') {
+      this.out.push(
+        `${indent}${dotString(s.id)}${attrs({
+          id: `state:${s.id}`,
+          class: s.active ? 'history active' : 'history',
+          shape: 'circle',
+          label: s.history === 'deep' ? 'H*' : 'H',
+          tooltip: `${s.label} (${s.history} history)`,
+          width: 0.3,
+          height: 0.3,
+          fixedsize: 'true',
+          fontsize: 9,
+          fillcolor: s.active ? ACTIVE_FILL : '#ffffff',
+        })};`,
+      );
+      return;
+    }
+    const nameLines = wrapText(s.label, this.wrap);
+    const descLines = s.description ? wrapText(s.description, this.wrap + 6) : [];
+    let label = nameLines.map(html).join('<br/>');
+    if (s.active) label = `<b>${label}</b>`;
+    if (descLines.length > 0) label += `<br/><font point-size="8" color="#5b6478">${descLines.map(html).join('<br/>')}</font>`;
+    const final = s.kind === 'final';
+    this.out.push(
       `${indent}${dotString(s.id)}${attrs({
         id: `state:${s.id}`,
-        class: s.active ? 'history active' : 'history',
-        shape: 'circle',
-        label: s.history === 'deep' ? 'H*' : 'H',
-        tooltip: `${s.label} (${s.history} history)`,
-        width: 0.3,
-        height: 0.3,
-        fixedsize: 'true',
-        fontsize: 9,
-        fillcolor: s.active ? ACTIVE_FILL : '#ffffff',
+        class: [s.kind, ...(s.active ? ['active'] : [])].join(' '),
+        label: { html: label },
+        tooltip: s.description ?? s.id,
+        width: Math.max(0.6, minWidth(nameLines, 10, 0.1), minWidth(descLines, 8, 0.1)),
+        fillcolor: s.active ? ACTIVE_FILL : final ? '#f1f3f7' : undefined,
+        color: s.active ? ACTIVE_BORDER : undefined,
+        penwidth: s.active ? 2.6 : final ? 1.6 : undefined,
+        style: s.active || final ? 'rounded,filled,bold' : undefined,
+        peripheries: final ? 2 : undefined,
       })};`,
     );
-    return;
   }
-  const nameLines = wrapText(s.label, wrap);
-  const descLines = s.description ? wrapText(s.description, wrap + 6) : [];
-  let label = nameLines.map(html).join('<br/>');
-  if (s.active) label = `<b>${label}</b>`;
-  if (descLines.length > 0) label += `<br/><font point-size="8" color="#5b6478">${descLines.map(html).join('<br/>')}</font>`;
-  const final = s.kind === 'final';
-  out.push(
-    `${indent}${dotString(s.id)}${attrs({
-      id: `state:${s.id}`,
-      class: [s.kind, ...(s.active ? ['active'] : [])].join(' '),
-      label: { html: label },
-      tooltip: s.description ?? s.id,
-      width: Math.max(0.6, minWidth(nameLines, 10, 0.1), minWidth(descLines, 8, 0.1)),
-      fillcolor: s.active ? ACTIVE_FILL : final ? '#f1f3f7' : undefined,
-      color: s.active ? ACTIVE_BORDER : undefined,
-      penwidth: s.active ? 2.6 : final ? 1.6 : undefined,
-      style: s.active || final ? 'rounded,filled,bold' : undefined,
-      peripheries: final ? 2 : undefined,
-    })};`,
-  );
-}
 
-function edgeLabel(t: DiagramTransition, wrap: number): string {
-  const lines = wrapText(t.event, wrap);
-  if (t.guard !== undefined) lines.push(...wrapText(`[${t.guard}]`, wrap));
-  return lines.join('\n');
-}
-
-function writeTransition(model: DiagramModel, t: DiagramTransition, out: string[], wrap: number): void {
-  const source = model.byId.get(t.source)!;
-  const label = edgeLabel(t, wrap);
-  const targetless = t.targets.length === 0;
-  const color = t.kind === 'after' ? DELAY_COLOR : t.kind === 'done' || t.kind === 'invoke' ? DONE_COLOR : targetless ? '#8c93a3' : undefined;
-  const style = targetless || t.kind === 'always' ? 'dotted' : t.kind === 'after' ? 'dashed' : undefined;
-  for (const targetId of targetless ? [t.source] : t.targets) {
-    const target = model.byId.get(targetId)!;
-    const ltail = isComposite(source) && !isWithin(model, targetId, source.id) ? clusterName(source) : undefined;
-    const lhead = isComposite(target) && !isWithin(model, source.id, target.id) ? clusterName(target) : undefined;
-    out.push(
-      `  ${dotString(anchorOf(source))} -> ${dotString(anchorOf(target))}${attrs({
-        label,
-        class: `transition ${t.kind}${targetless ? ' targetless' : ''}`,
-        tooltip: t.description ?? `${t.source} → ${targetless ? '(no target)' : targetId}: ${t.label}`,
-        ltail,
-        lhead,
-        color,
-        fontcolor: color,
-        style,
-        penwidth: source.active && !isComposite(source) ? 1.6 : undefined,
-      })};`,
-    );
+  private writeTransition(t: DiagramTransition): void {
+    const source = this.model.byId.get(t.source)!;
+    const lines = wrapText(t.event, this.wrap);
+    if (t.guard !== undefined) lines.push(...wrapText(`[${t.guard}]`, this.wrap));
+    const targetless = t.targets.length === 0;
+    const color = t.kind === 'after' ? DELAY_COLOR : t.kind === 'done' || t.kind === 'invoke' ? DONE_COLOR : targetless ? '#8c93a3' : undefined;
+    const style = targetless || t.kind === 'always' ? 'dotted' : t.kind === 'after' ? 'dashed' : undefined;
+    (this.routes.get(t) ?? []).forEach((r, i) => {
+      const targetId = t.targets[i] ?? t.source;
+      this.out.push(
+        `  ${dotString(r.tail)} -> ${dotString(r.head)}${attrs({
+          label: lines.join('\n'),
+          class: `transition ${t.kind}${targetless ? ' targetless' : ''}`,
+          tooltip: t.description ?? `${t.source} → ${targetless ? '(no target)' : targetId}: ${t.label}`,
+          ltail: r.ltail,
+          lhead: r.lhead,
+          color,
+          fontcolor: color,
+          style,
+          penwidth: source.active && !isComposite(source) ? 1.6 : undefined,
+        })};`,
+      );
+    });
   }
 }

@@ -1,6 +1,6 @@
 // Writes an XState v5 machine as Mermaid `stateDiagram-v2` text: composite states, `--` parallel regions, [*] arrows, active-state class.
 import type { AnyStateMachine } from 'xstate';
-import { buildModel, type DiagramModel, type DiagramOptions, type DiagramState, type DiagramTransition } from './model';
+import { buildModel, isWithin, type DiagramModel, type DiagramOptions, type DiagramState } from './model';
 
 /** Mermaid-safe identifiers for every state id: dots and other characters become `_`, non-ASCII `uXXXX`, collisions get a suffix. */
 export function mermaidIds(model: DiagramModel): Map<string, string> {
@@ -35,34 +35,55 @@ function lineText(text: string): string {
 /**
  * Mermaid `stateDiagram-v2` text of `machine`. Compound states become composite states, parallel states hold their
  * regions separated by `--`, `[*]` marks initial states and follows final ones, transitions carry `EVENT [guard]`,
- * `after delay` or `always`; states in `opts.highlight` get `classDef active`.
+ * `after delay` or `always`; states in `opts.highlight` get `classDef active`. A composite state's transitions into
+ * its own descendants (such as a root-level `CANCEL`) start from a `*` pseudo-state inside it ("any state in here").
  */
 export function toMermaid(machine: AnyStateMachine, opts: DiagramOptions = {}): string {
   const model = buildModel(machine, opts);
   const ids = mermaidIds(model);
   const mid = (id: string): string => ids.get(id)!;
+  const taken = new Set(ids.values());
+  const anyIds = new Map<string, string>();
+  const anyId = (id: string): string => {
+    let a = anyIds.get(id);
+    if (a === undefined) {
+      a = `${mid(id)}__any`;
+      while (taken.has(a)) a += '_';
+      taken.add(a);
+      anyIds.set(id, a);
+    }
+    return a;
+  };
   const lines: string[] = ['stateDiagram-v2'];
   if (model.title) lines.splice(0, 0, '---', `title: ${JSON.stringify(model.title)}`, '---');
   lines.push(`  direction ${opts.direction ?? 'LR'}`);
   lines.push('  classDef active fill:#ffe08a,stroke:#b8860b,stroke-width:3px,color:#000,font-weight:bold');
   lines.push('  classDef finalState stroke-width:3px');
+  lines.push('  classDef anyState fill:#ffffff,stroke:#8a93a6,stroke-dasharray:3 3');
 
-  // Transitions between children of one parent are written inside that parent's block; all others at the end, at
+  // Transitions between states of one parent are written inside that parent's block; all others at the end, at
   // the top level, after every state has been declared where it belongs (a first mention inside a block places it there).
-  const local = new Map<string, Array<[DiagramTransition, string]>>();
-  const global: Array<[DiagramTransition, string]> = [];
+  const local = new Map<string, string[]>();
+  const global: string[] = [];
+  const anys = new Set<string>();
   for (const t of model.transitions) {
     const source = model.byId.get(t.source)!;
-    for (const target of t.targets.length > 0 ? t.targets : [t.source]) {
-      const parent = model.byId.get(target)!.parent;
-      if (parent !== undefined && parent === source.parent) {
-        const list = local.get(parent) ?? [];
-        list.push([t, target]);
-        local.set(parent, list);
-      } else global.push([t, target]);
+    for (const targetId of t.targets.length > 0 ? t.targets : [t.source]) {
+      const target = model.byId.get(targetId)!;
+      let from = mid(source.id);
+      let scope = source.parent;
+      if (source.children.length > 0 && (t.targets.length === 0 || isWithin(model, targetId, source.id))) {
+        anys.add(source.id);
+        from = anyId(source.id);
+        scope = source.id;
+      }
+      const to = t.targets.length === 0 ? from : mid(target.id);
+      const toScope = t.targets.length === 0 ? scope : target.parent;
+      const line = `${from} --> ${to} : ${lineText(t.label)}`;
+      if (scope !== undefined && scope === toScope) local.set(scope, [...(local.get(scope) ?? []), line]);
+      else global.push(line);
     }
   }
-  const edge = (t: DiagramTransition, target: string): string => `${mid(t.source)} --> ${mid(target)} : ${lineText(t.label)}`;
 
   const writeChildren = (parent: DiagramState, indent: string): void => {
     const kids = parent.children.map((c) => model.byId.get(c)!);
@@ -76,7 +97,8 @@ export function toMermaid(machine: AnyStateMachine, opts: DiagramOptions = {}): 
       for (const k of kids) writeState(k, indent);
       for (const k of kids) if (k.kind === 'final') lines.push(`${indent}${mid(k.id)} --> [*]`);
     }
-    for (const [t, target] of local.get(parent.id) ?? []) lines.push(`${indent}${edge(t, target)}`);
+    if (anys.has(parent.id)) lines.push(`${indent}state "*" as ${anyId(parent.id)}`);
+    for (const line of local.get(parent.id) ?? []) lines.push(`${indent}${line}`);
   };
 
   const writeState = (s: DiagramState, indent: string): void => {
@@ -92,15 +114,16 @@ export function toMermaid(machine: AnyStateMachine, opts: DiagramOptions = {}): 
   };
 
   const root = model.states[0]!;
-  if (root.kind === 'parallel' || model.transitions.some((t) => t.source === root.id)) {
-    // A parallel root needs a composite for its `--` regions; a root reacting to events itself needs one to start from.
+  if (root.kind === 'parallel') {
+    // `--` regions need a composite around them.
     lines.push(`  [*] --> ${mid(root.id)}`);
     writeState(root, '  ');
   } else writeChildren(root, '  ');
-  for (const [t, target] of global) lines.push(`  ${edge(t, target)}`);
+  for (const line of global) lines.push(`  ${line}`);
 
   const finals = model.states.filter((s) => s.kind === 'final').map((s) => mid(s.id));
   if (finals.length > 0) lines.push(`  class ${finals.join(',')} finalState`);
+  if (anys.size > 0) lines.push(`  class ${[...anys].map(anyId).join(',')} anyState`);
   const active = model.states.filter((s) => s.active && s.id !== root.id).map((s) => mid(s.id));
   if (active.length > 0) lines.push(`  class ${active.join(',')} active`);
   return `${lines.join('\n')}\n`;
