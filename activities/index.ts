@@ -1,12 +1,48 @@
-// Activities (side effects) built from their dependencies, so tests pass real ones.
+// Activities (side effects) built from their dependencies, so tests pass real ones: an outbox file, a local receiver.
+import { join } from 'node:path';
+import { Outbox, idempotencyKey, type Notification } from './outbox';
+import { postToWebhook } from './webhook';
+
 export interface ActivityDeps {
   /** Folder for files the engine writes (outbox database, reports). */
   dataDir: string;
+  /** Group-robot webhook for notifications; none = outbox only. */
+  webhookUrl?: string;
+  /** An outbox to share (tests); by default `<dataDir>/outbox.sqlite`. */
+  outbox?: Outbox;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-unused-vars
-export function createActivities(_deps: ActivityDeps) {
-  return {};
+export interface NotifyResult {
+  key: string;
+  status: 'sent' | 'alreadySent';
+  channel: string;
+}
+
+export function createActivities(deps: ActivityDeps) {
+  let outbox = deps.outbox;
+  const box = () => (outbox ??= new Outbox(join(deps.dataDir, 'outbox.sqlite')));
+
+  return {
+    /** Records a reminder or escalation in the outbox and delivers it once, whatever the retries. */
+    async notify(n: Notification): Promise<NotifyResult> {
+      const { row } = box().record(n);
+      const channel = deps.webhookUrl ? 'webhook' : 'outbox';
+      if (row.deliveredAt) return { key: row.key, status: 'alreadySent', channel: row.channel ?? channel };
+      if (deps.webhookUrl) {
+        try {
+          await postToWebhook(deps.webhookUrl, n, row.key);
+        } catch (err) {
+          box().markAttempt(row.key, (err as Error).message);
+          throw err;
+        }
+      }
+      box().markAttempt(row.key);
+      box().markDelivered(row.key, channel);
+      return { key: row.key, status: 'sent', channel };
+    },
+  };
 }
 
 export type Activities = ReturnType<typeof createActivities>;
+export { Outbox, idempotencyKey };
+export type { Notification };

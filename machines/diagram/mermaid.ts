@@ -97,7 +97,11 @@ export function toMermaid(machine: AnyStateMachine, opts: DiagramOptions = {}): 
       for (const k of kids) writeState(k, indent);
       for (const k of kids) if (k.kind === 'final') lines.push(`${indent}${mid(k.id)} --> [*]`);
     }
-    if (anys.has(parent.id)) lines.push(`${indent}state "*" as ${anyId(parent.id)}`);
+    if (anys.has(parent.id)) {
+      // In a parallel state the `*` gets a section of its own rather than joining the last region's.
+      if (parent.kind === 'parallel') lines.push(`${indent}--`);
+      lines.push(`${indent}state "*" as ${anyId(parent.id)}`);
+    }
     for (const line of local.get(parent.id) ?? []) lines.push(`${indent}${line}`);
   };
 

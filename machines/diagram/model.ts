@@ -137,6 +137,7 @@ export function buildModel(machine: AnyStateMachine, opts: DiagramOptions = {}):
   const byId = new Map<string, DiagramState>();
   const transitions: DiagramTransition[] = [];
   const aliases = new Map<string, string>();
+  const pathAliases: Array<[string, string]> = [];
   const showDescriptions = opts.descriptions !== false;
 
   const visit = (node: AnyStateNode, depth: number): void => {
@@ -161,9 +162,7 @@ export function buildModel(machine: AnyStateMachine, opts: DiagramOptions = {}):
     states.push(state);
     byId.set(node.id, state);
     const path = node.path.join('.');
-    for (const alias of [node.id, `#${node.id}`, path, path ? `${root.id}.${path}` : root.id]) {
-      if (!aliases.has(alias)) aliases.set(alias, node.id);
-    }
+    pathAliases.push([path, node.id], [path ? `${root.id}.${path}` : root.id, node.id]);
 
     const raw: RawTransition[] = [];
     for (const list of node.transitions.values()) raw.push(...(list as RawTransition[]));
@@ -186,9 +185,12 @@ export function buildModel(machine: AnyStateMachine, opts: DiagramOptions = {}):
     for (const child of children) visit(child, depth + 1);
   };
   visit(root, 0);
+  // Exact ids win over dotted paths (a custom `id` may read like another state's path).
+  for (const s of states) aliases.set(s.id, s.id);
+  for (const [alias, id] of pathAliases) if (!aliases.has(alias)) aliases.set(alias, id);
 
   for (const h of opts.highlight ?? []) {
-    const id = aliases.get(h) ?? aliases.get(h.replace(/^#/, ''));
+    const id = aliases.get(h) ?? (h.startsWith('#') ? aliases.get(h.slice(1)) : undefined);
     const s = id === undefined ? undefined : byId.get(id);
     if (s) s.active = true;
   }

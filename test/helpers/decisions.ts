@@ -4,7 +4,7 @@ import { CITY_ORG } from '../../machines/roles';
 import type { EventType } from '../../machines/events';
 
 export const PARTIES: CaseParties = {
-  creditCode: '91500000202812345X',
+  creditCode: '91500000202812345P',
   district: '九龙坡区',
   township: '九龙坡区/杨家坪街道',
   parentGroup: '重庆机电控股（集团）公司',

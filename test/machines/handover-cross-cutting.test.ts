@@ -70,7 +70,7 @@ describe('who may do what', () => {
   });
 
   it("refuses another enterprise, another district's office, and another township", () => {
-    const other = { ...PARTIES, creditCode: '91500000000000000A', district: '渝中区', township: '渝中区/解放碑街道' };
+    const other = { ...PARTIES, creditCode: '915000000000000005', district: '渝中区', township: '渝中区/解放碑街道' };
     for (const [type, role] of [['ADJUSTMENT_APPLICATION_SIGNED', 'enterprise'], ['SURVEY_SUBMITTED', 'districtCivilAffairs'], ['SURVEY_SUBMITTED', 'township']] as const) {
       const r = checkDecision(d.snapshot, PARTIES, decision(type, role, '2017-10-10', undefined, other), d.now);
       expect(!r.ok && r.refusal.code).toBe('wrongOrganisation');

@@ -1,0 +1,30 @@
+// Posts a notification to a group-robot webhook (WeCom 企业微信 / DingTalk 钉钉 share the text message shape).
+import type { Notification } from './outbox';
+
+/** Thrown when the webhook answers with an HTTP error or a robot error code; the activity retries. */
+export class WebhookError extends Error {
+  override name = 'WebhookError';
+}
+
+export function robotMessage(n: Notification, key: string): { msgtype: 'text'; text: { content: string } } {
+  const lines = [`【社区管理职能移交】${n.message.zh}`, `依据：渝民〔2017〕168号 ${n.clause}`, `送达：${n.recipients.join('、')}`, `编号：${key}`];
+  return { msgtype: 'text', text: { content: lines.join('\n') } };
+}
+
+export async function postToWebhook(url: string, n: Notification, key: string, timeoutMs = 10_000): Promise<void> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'idempotency-key': key },
+    body: JSON.stringify(robotMessage(n, key)),
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new WebhookError(`webhook answered HTTP ${res.status}: ${text.slice(0, 200)}`);
+  // Both robots answer 200 with {"errcode":0,...} on success and a non-zero errcode on failure.
+  try {
+    const body = JSON.parse(text) as { errcode?: number; errmsg?: string };
+    if (typeof body.errcode === 'number' && body.errcode !== 0) throw new WebhookError(`webhook errcode ${body.errcode}: ${body.errmsg ?? ''}`);
+  } catch (err) {
+    if (err instanceof WebhookError) throw err;
+  }
+}
