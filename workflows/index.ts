@@ -1,2 +1,3 @@
 // Every workflow the worker runs (its workflowsPath bundle entry).
+export { handoverWorkflow } from './handover';
 export { transitionPeriodWorkflow } from './transition-period';

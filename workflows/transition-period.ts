@@ -20,7 +20,7 @@ export const transitionPeriodState = defineQuery<TransitionPeriodView>('transiti
 
 export async function transitionPeriodWorkflow(input: { caseId: string }): Promise<TransitionPeriodView> {
   const { host } = MachineHost.start(transitionPeriodMachine, input, Date.now());
-  const timers = new DurableTimers(host, async () => {});
+  const timers = new DurableTimers(host, (now) => host.fireDue(now), async () => {});
 
   const view = (): TransitionPeriodView => {
     const s = host.snapshot;
@@ -39,8 +39,7 @@ export async function transitionPeriodWorkflow(input: { caseId: string }): Promi
   setHandler(
     sendTransitionEvent,
     (e) => {
-      host.send(stamp(e), Date.now());
-      timers.poke();
+      timers.changedWith(host.send(stamp(e), Date.now()));
       return view();
     },
     {

@@ -1,14 +1,14 @@
 // Graph tools for the handover statechart: the state nodes and transitions its definition declares, a record of
 // the transitions a step actually takes, realistic decisions for every branch, and an exhaustive exploration of
 // (case, pending timers) with @xstate/graph, where the passing of time is an event like any decision.
-import { fromTransition, type AnyStateNode, type TransitionDefinition } from 'xstate';
+import { fromTransition, getNextTransitions, type AnyStateNode, type TransitionDefinition } from 'xstate';
 import { getAdjacencyMap } from '@xstate/graph';
 import { MachineHost } from '../../workflows/host/machine-host';
 import { handoverMachine, type HandoverContext, type HandoverInput } from '../../machines/handover';
 import { checkDecision } from '../../machines/decide';
 import { shanghaiDate } from '../../machines/calendar';
 import { EVENT_TYPES, rolesFor, type EventType } from '../../machines/events';
-import type { Role } from '../../machines/roles';
+import { ROLES, type Role } from '../../machines/roles';
 import { PARTIES, PAYLOADS, decision } from './decisions';
 
 export type Host = MachineHost<typeof handoverMachine>;
@@ -27,6 +27,9 @@ export function valueOfPath(path: readonly string[]): string | Record<string, un
   if (head === undefined) return {};
   return rest.length === 0 ? head : { [head]: valueOfPath(rest) };
 }
+
+/** The pseudo event type of eventless (`always`) transitions. */
+export const ALWAYS = '(always)';
 
 export interface DeclaredTransition {
   /** Unique: `<source id> <event type> #<index among the alternatives for that event>`. */
@@ -55,7 +58,10 @@ function guardName(t: { guard?: unknown }): string | undefined {
 export function transitionsOf(root: AnyStateNode = handoverMachine.root): DeclaredTransition[] {
   const out: DeclaredTransition[] = [];
   for (const node of stateNodesOf(root)) {
-    for (const [eventType, alternatives] of node.transitions as Map<string, Array<TransitionDefinition<HandoverContext, never>>>) {
+    const byEvent = [...(node.transitions as Map<string, Array<TransitionDefinition<HandoverContext, never>>>)];
+    // Eventless transitions are kept apart by XState; they count as transitions too.
+    if (node.always?.length) byEvent.push([ALWAYS, node.always as Array<TransitionDefinition<HandoverContext, never>>]);
+    for (const [eventType, alternatives] of byEvent) {
       alternatives.forEach((definition, index) => {
         const guard = guardName(definition);
         const targets = definition.target?.map((t) => t.id).join(', ') ?? '(stays)';
@@ -82,7 +88,9 @@ type TransitionSelector = { getTransitionData: (snapshot: unknown, event: unknow
 /**
  * Runs `fn` (a `host.send` or `host.fireDue`) and returns, in order, the keys of the transitions the machine
  * selected while it ran: those of the event itself and of the events it raised (e.g. `xstate.done.state.*`).
- * XState selects every transition through `machine.getTransitionData`; it is wrapped for the duration only.
+ * XState selects every transition taken on an event (external, delayed or raised) through
+ * `machine.getTransitionData`; it is wrapped for the duration only. Eventless (`always`) transitions are
+ * selected elsewhere and are not seen here.
  */
 export function takenDuring<T>(fn: () => T): { result: T; taken: string[] } {
   const machine = handoverMachine as unknown as TransitionSelector;
@@ -187,11 +195,20 @@ export interface Candidate {
   input: DecisionInput;
 }
 
-/** Every (type, allowed role, variant) decision, dated `occurredOn`. */
-export function candidates(context: HandoverContext, occurredOn: string): Candidate[] {
+/** A decision every body may send (§四 major problems) is tried by the enterprise, the receiver and a city body. */
+const ANY_BODY: readonly Role[] = ['enterprise', 'township', 'cityCivilAffairs'];
+
+/** The roles a decision is tried with: every role the registry allows it. */
+export function rolesToTry(type: EventType): readonly Role[] {
+  const roles = rolesFor(type);
+  return roles.length === ROLES.length ? ANY_BODY : roles;
+}
+
+/** Every (type, allowed role, variant) decision, dated `occurredOn`; `types` narrows the types. */
+export function candidates(context: HandoverContext, occurredOn: string, types: readonly EventType[] = EVENT_TYPES): Candidate[] {
   const out: Candidate[] = [];
-  for (const type of EVENT_TYPES) {
-    for (const role of rolesFor(type) as readonly Role[]) {
+  for (const type of types) {
+    for (const role of rolesToTry(type)) {
       for (const variant of Object.keys(VARIANTS[type])) {
         out.push({ label: `${type} by ${role} (${variant})`, input: decision(type, role, occurredOn, payloadOf(type, variant, context, occurredOn)) });
       }
@@ -249,7 +266,9 @@ export function movesFrom(node: CaseNode): Move[] {
   if (node.host.done) return [];
   const today = shanghaiDate(node.now);
   const moves: Move[] = [];
-  for (const c of candidates(node.host.snapshot.context, today)) {
+  // Only types with a transition from the active states can pass the gate; the gate decides for each.
+  const possible = new Set(getNextTransitions(node.host.snapshot).map((t) => t.eventType));
+  for (const c of candidates(node.host.snapshot.context, today, EVENT_TYPES.filter((t) => possible.has(t)))) {
     if (checkDecision(node.host.snapshot, PARTIES, c.input, node.now).ok) moves.push({ type: 'decide', label: c.label, input: c.input });
   }
   const next = node.host.nextDue();
@@ -259,21 +278,23 @@ export function movesFrom(node: CaseNode): Move[] {
 
 /**
  * What distinguishes two cases for what can happen next: the state value, the pending timers, and the parts of
- * the context the guards read. Dates and growing lists are left out, so the graph is finite.
+ * the context the guards of the active stage read (who signed or gave an opinion on an adjustment, who proposed
+ * the plan, who signed the agreement, whether a problem or a task is open, whether it was handed over).
+ * Dates and growing lists are left out, so the graph is finite. A key that is too coarse could only hide
+ * states from the exploration, never make a transition appear taken: what is recorded was really executed.
  */
 export function abstractKey(node: CaseNode): string {
   const s = node.host.snapshot;
   const c = s.context;
+  const stage = typeof s.value === 'string' ? s.value : Object.keys(s.value)[0];
   return JSON.stringify([
     s.value,
     s.status,
     node.host.pending().map((p) => p.id),
-    [...(c.adjustment?.signedBy ?? [])].sort(),
-    (c.adjustment?.opinions ?? []).map((o) => `${o.by}:${o.approved}`).sort(),
-    c.workPlan.proposal?.by ?? null,
-    Object.keys(c.agreement.signatures).sort(),
+    stage === 'planAdjustment' ? [[...(c.adjustment?.signedBy ?? [])].sort(), (c.adjustment?.opinions ?? []).map((o) => `${o.by}:${o.approved}`).sort()] : null,
+    stage === 'workPlan' ? (c.workPlan.proposal?.by ?? null) : null,
+    stage === 'agreement' ? Object.keys(c.agreement.signatures).sort() : null,
     !!c.handedOverOn,
-    !!c.agreement.supplementary,
     c.majorProblems.some((p) => !p.filedOn),
     c.newTasks.some((t) => t.status === 'reported'),
   ]);

@@ -1,0 +1,90 @@
+// A whole case on the real time-skipping server: survey to completion through a 3-year transition in virtual time.
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { timeSkippingEnv } from '../helpers/servers';
+import { OPENING, act, startCase, startHarness, today, type CaseHarness } from '../helpers/handover-env';
+import { recordHistory } from '../helpers/histories';
+import { PARTIES } from '../helpers/decisions';
+import { caseState, caseTimeline } from '../../client/cases';
+import { caseIdFor } from '../../machines/case-input';
+
+let env: TestWorkflowEnvironment;
+let h: CaseHarness;
+
+beforeAll(async () => {
+  env = await timeSkippingEnv();
+  h = await startHarness({ client: env.client, connection: env.nativeConnection, taskQueue: 'lifecycle' });
+});
+
+afterAll(async () => {
+  await h?.stop();
+  await env?.teardown();
+});
+
+describe('time-skipping server: a whole handover case', () => {
+  it('runs from survey to completion through the 3-year transition period', async () => {
+    const handle = await startCase(env.client, OPENING, { taskQueue: h.taskQueue });
+    const caseId = caseIdFor(OPENING.creditCode);
+    expect(handle.workflowId).toBe(caseId);
+    const send = act(env.client, caseId);
+    const day = () => today(env);
+
+    await send('SURVEY_SUBMITTED', 'districtCivilAffairs', await day());
+    await send('SURVEY_CONFIRMED', 'districtCivilAffairs', await day());
+    await env.sleep('2 days');
+    await send('WORK_PLAN_PROPOSED', 'township', await day());
+    const agreed = await send('WORK_PLAN_ACCEPTED', 'enterprise', await day());
+    expect(agreed.stage).toBe('agreement');
+    expect(agreed.nextDeadline?.deadline?.kind).toBe('agreementReminder');
+    await send('AGREEMENT_SIGNED', 'enterprise', await day());
+    const signed = await send('AGREEMENT_SIGNED', 'districtGovernment', await day());
+    expect(signed.stage).toBe('implementation');
+    expect(signed.responsibility).toBe('township');
+
+    await send('FACILITIES_HANDED_OVER', 'enterprise', await day());
+    await send('FACILITIES_INSPECTED', 'districtCivilAffairs', await day());
+    await send('COMMUNITY_SETUP_DECIDED', 'township', await day());
+    await send('COMMUNITY_ESTABLISHED', 'township', await day());
+    await send('RESIDENTS_COMMITTEE_ELECTED', 'township', await day());
+    const start = await day();
+    const inTransition = await send('TRANSITION_DECIDED', 'districtGovernment', start);
+    expect(inTransition.activeStates).toContain('implementation.funding.inTransition');
+    const end = inTransition.context.deadlines.transitionEnd!;
+    expect(end.from).toBe(start);
+
+    const result = await handle.result(); // the server skips the 3 years
+    expect(result.status).toBe('done');
+    expect(result.stage).toBe('completed');
+    expect(await env.currentTimeMs()).toBeGreaterThanOrEqual(Date.parse(end.at));
+
+    const reminders = h.outbox.list({ caseId, reason: 'transitionEndingReminder' });
+    expect(reminders.map((r) => r.dueKey)).toEqual([`${end.due}-90d`, `${end.due}-30d`]);
+    const timeline = await caseTimeline(env.client, caseId);
+    expect(timeline.filter((t) => t.kind === 'decision')).toHaveLength(12);
+    expect(timeline.at(-1)).toMatchObject({ kind: 'timer', type: 'transitionEnd', after: ['completed'] });
+    expect((await caseState(env.client, caseId)).status).toBe('done');
+    await recordHistory(handle, 'handover-whole-case');
+  });
+
+  it('carries snapshot, timeline and due dates across continue-as-new', async () => {
+    const opening = { ...OPENING, creditCode: '91500107203130321Q', enterpriseName: '重庆某纺织厂' };
+    const handle = await startCase(env.client, opening, { taskQueue: h.taskQueue, historyLimit: 30 });
+    const caseId = handle.workflowId;
+    const send = act(env.client, caseId, { ...PARTIES, creditCode: opening.creditCode });
+    const firstRun = (await handle.describe()).runId;
+    await send('SURVEY_SUBMITTED', 'districtCivilAffairs', await today(env));
+    await send('SURVEY_CONFIRMED', 'districtCivilAffairs', await today(env));
+    await send('WORK_PLAN_PROPOSED', 'township', await today(env));
+    const agreed = await send('WORK_PLAN_ACCEPTED', 'enterprise', await today(env));
+    for (let i = 0; i < 6; i++) await send('MAJOR_PROBLEM_REPORTED', 'township', await today(env), { summary: `问题${i + 1}` });
+
+    const later = await caseState(env.client, caseId);
+    const latestRun = (await env.client.workflow.getHandle(caseId).describe()).runId;
+    expect(latestRun).not.toBe(firstRun);
+    expect(later.context.majorProblems).toHaveLength(6);
+    expect(later.decisions).toBe(10);
+    // The agreement deadline keeps its original instant in the new run.
+    expect(later.context.deadlines.agreement).toEqual(agreed.context.deadlines.agreement);
+    expect(later.pendingTimers.find((t) => t.deadline?.kind === 'agreement')?.dueAt).toBe(agreed.context.deadlines.agreement!.at);
+    await env.client.workflow.getHandle(caseId).terminate('test done');
+  });
+});
