@@ -365,6 +365,11 @@ export const handoverMachine = setup({
     transitionEstablished: ({ event }) => (event as DecisionOf<'TRANSITION_DECIDED'>).data.establish,
     hasFirstTransitionReminder: ({ context }) => context.settings.transitionReminderLeadDays.length >= 1,
     hasSecondTransitionReminder: ({ context }) => context.settings.transitionReminderLeadDays.length >= 2,
+    // A reminder that fires only after the deadline itself has passed (a late record) would be noise.
+    agreementDeadlineAhead: ({ context, event }) => {
+      const fired = Date.parse((event as { firedAt?: string }).firedAt ?? new Date(nowOf(event, context)).toISOString());
+      return !!context.deadlines.agreement && fired < Date.parse(context.deadlines.agreement.at);
+    },
     agreementNotSigned: ({ context }) => !context.agreement.signedOn && !context.handedOverOn,
     knownOpenProblem: ({ context, event }) => {
       const id = (event as DecisionOf<'MAJOR_PROBLEM_FILED'>).data.problemId;
@@ -453,16 +458,20 @@ export const handoverMachine = setup({
         }),
         {
           type: 'notify',
-          params: ({ context, event }) => ({
-            reason: 'majorProblemReported' as const,
-            to: ['districtGovernment', 'cityCivilAffairs'] as Role[],
-            dueKey: `${dateOf(event, context)}#${context.majorProblems.length + 1}`,
-            clause: '§四',
-            message: {
-              zh: `${context.enterpriseName}：报告重大问题——${(event as DecisionOf<'MAJOR_PROBLEM_REPORTED'>).data.summary}`,
-              en: `${context.enterpriseName}: major problem reported — ${(event as DecisionOf<'MAJOR_PROBLEM_REPORTED'>).data.summary}`,
-            },
-          }),
+          // Runs after the assign above: the problem just recorded is the last one.
+          params: ({ context }) => {
+            const problem = context.majorProblems[context.majorProblems.length - 1]!;
+            return {
+              reason: 'majorProblemReported' as const,
+              to: ['districtGovernment', 'cityCivilAffairs'] as Role[],
+              dueKey: `${problem.on}#${problem.id}`,
+              clause: '§四',
+              message: {
+                zh: `${context.enterpriseName}：报告重大问题（第${problem.id}号）——${problem.summary}`,
+                en: `${context.enterpriseName}: major problem no. ${problem.id} reported — ${problem.summary}`,
+              },
+            };
+          },
         },
       ],
     },
@@ -688,6 +697,7 @@ export const handoverMachine = setup({
         drafting: {
           after: {
             agreementReminder: {
+              guard: 'agreementDeadlineAhead',
               actions: {
                 type: 'notify',
                 params: ({ context }) => ({

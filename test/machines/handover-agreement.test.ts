@@ -70,6 +70,7 @@ describe('§三(三) agreement deadline', () => {
     d.advanceTo(d.now); // the host fires what is already due
     expect(d.snapshot.matches({ agreement: 'overdue' })).toBe(true);
     expect(d.notifications('agreementEscalated')).toHaveLength(1);
+    expect(d.notifications('agreementReminder')).toHaveLength(0); // too late to remind
   });
 
   it('still accepts the signatures after escalation and records the agreement as late', () => {

@@ -88,8 +88,9 @@ export class MachineHost<TMachine extends AnyStateMachine> {
     const effects: Effect[] = [];
     for (let next = this.nextDue(); next && next.dueAt <= now && !this.done; next = this.nextDue()) {
       this.scheduled.delete(next.id);
-      // Stamped with its due instant, so the machine can date what the timer did.
-      const stamped = { ...next.event, receivedAt: new Date(next.dueAt).toISOString() };
+      // Stamped with its due instant, so the machine can date what the timer did, and with the instant it
+      // actually fired (later when a case was down or a late record put the due instant in the past).
+      const stamped = { ...next.event, receivedAt: new Date(next.dueAt).toISOString(), firedAt: new Date(now).toISOString() };
       effects.push(...this.send(stamped as EventFromLogic<TMachine>, next.dueAt));
     }
     return effects;
