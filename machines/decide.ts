@@ -51,6 +51,10 @@ export function checkDecision(snapshot: AnyMachineSnapshot, parties: CaseParties
       refusal: { code: 'futureDate', message: { zh: `occurredOn：日期 ${event.occurredOn} 晚于今天（${today}）`, en: `occurredOn: ${event.occurredOn} is after today (${today})` } },
     };
   }
+  // A final state still matches the machine's root-level handlers; a completed case takes nothing more.
+  if (snapshot.status !== 'active') {
+    return { ok: false, refusal: { code: 'wrongStage', message: { zh: '本案已完成，不再接受决定', en: 'the case is complete and takes no more decisions' } } };
+  }
   if (!snapshot.can(event)) {
     const stage = STAGE_LABELS[stageOf(snapshot)];
     return {

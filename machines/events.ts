@@ -108,6 +108,11 @@ export const EVENT_REGISTRY = {
     roles: ['districtCivilAffairs'],
     clause: '§三(三)',
     data: z.object({ handedOverOn: IsoDateSchema, note: text() }).strict(),
+    // The declaration is of a handover that already happened.
+    rule: (e: { occurredOn: string; data: { handedOverOn: string } }) =>
+      e.data.handedOverOn > e.occurredOn
+        ? { path: 'data.handedOverOn', message: `移交日期不能晚于声明日期 ${e.occurredOn} (the handover must not be after the declaration)` }
+        : undefined,
     title: { zh: '已移交未签协议，补充完善手续', en: 'Already handed over without agreement' },
   },
   // §三(二) work plan and escalation ladder
@@ -204,7 +209,10 @@ export const EVENT_REGISTRY = {
   MAJOR_PROBLEM_FILED: { roles: ['cityCivilAffairs'], clause: '§四', data: z.object({ problemId: z.number().int().min(1) }).strict(), title: { zh: '重大问题备案', en: 'File major problem' } },
   NEW_TASK_REPORTED: { roles: ['districtCivilAffairs', 'enterprise'], clause: '§四(一)', data: z.object({ description: text(), people: count.optional() }).strict(), title: { zh: '报告新增移交任务', en: 'Report newly found task' } },
   NEW_TASK_VERIFIED: { roles: ['citySasac'], clause: '§四(一)', data: decision.extend({ taskId: z.number().int().min(1) }).strict(), title: { zh: '核实认定新增任务', en: 'Verify newly found task' } },
-} as const satisfies Record<string, { roles: readonly Role[]; clause: string; data: z.ZodType; title: { zh: string; en: string } }>;
+} as const satisfies Record<
+  string,
+  { roles: readonly Role[]; clause: string; data: z.ZodType; title: { zh: string; en: string }; rule?: (e: never) => { path: string; message: string } | undefined }
+>;
 
 export type EventType = keyof typeof EVENT_REGISTRY;
 export const EVENT_TYPES = Object.keys(EVENT_REGISTRY) as EventType[];
@@ -243,7 +251,11 @@ export function parseDecision(input: unknown): ParseResult {
   const spec = EVENT_REGISTRY[env.data.type];
   const data = (spec.data as z.ZodType).safeParse(env.data.data ?? {});
   if (!data.success) return { ok: false, issues: toIssues(data.error, 'data') };
-  return { ok: true, event: { ...env.data, data: data.data } as DecisionEvent };
+  const event = { ...env.data, data: data.data } as DecisionEvent;
+  const rule = 'rule' in spec ? (spec.rule as (e: DecisionEvent) => { path: string; message: string } | undefined) : undefined;
+  const broken = rule?.(event);
+  if (broken) return { ok: false, issues: [broken] };
+  return { ok: true, event };
 }
 
 function toIssues(error: z.ZodError, prefix?: string): Array<{ path: string; message: string }> {

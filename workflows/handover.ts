@@ -174,7 +174,6 @@ export async function handoverWorkflow(input: HandoverWorkflowInput): Promise<Ca
       // Runs before anything is written: a refused decision leaves no trace in the history.
       validator: (request) => {
         if (request?.requestId && applied.has(request.requestId)) return;
-        if (host.done) throw refusalFailure({ code: 'wrongStage', message: { zh: '本案已完成，不再接受决定', en: 'the case is complete and takes no more decisions' } });
         const check = checkDecision(host.snapshot, input.parties, request, Date.now());
         if (!check.ok) throw refusalFailure(check.refusal);
       },

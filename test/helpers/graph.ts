@@ -323,7 +323,7 @@ export function explore(): Exploration {
   const edges: Exploration['edges'] = [];
   for (const [from, value] of Object.entries(adjacency)) {
     states.set(from, value.state.context);
-    for (const t of Object.values(value.transitions)) {
+    for (const t of Object.values(value.transitions) as Array<{ event: Move; state: { context: CaseNode } }>) {
       edges.push({ from, move: t.event, to: abstractKey(t.state.context), taken: t.state.context.taken });
     }
   }
