@@ -13,7 +13,8 @@ import {
 import type { Activities } from '../activities';
 import { activePaths, availableActions, deadlineForTimer, isOverdue, stageOf } from '../machines/case-view';
 import { checkDecision } from '../machines/decide';
-import { handoverMachine, type HandoverInput, type NotifyParams } from '../machines/handover';
+import type { HandoverInput, NotifyParams } from '../machines/handover';
+import { definitionForThisRun } from './definitions';
 import { ROLES, type CaseParties, type Role } from '../machines/roles';
 import type { SettingsInput } from '../machines/settings';
 import { DurableTimers } from './host/durable-timers';
@@ -53,6 +54,7 @@ const { notify } = proxyActivities<Activities>({
 const DEFAULT_HISTORY_LIMIT = 5_000;
 
 export async function handoverWorkflow(input: HandoverWorkflowInput): Promise<CaseState> {
+  const { machine } = definitionForThisRun();
   const carried = input.carried;
   const machineInput: HandoverInput = {
     caseId: input.caseId,
@@ -64,11 +66,11 @@ export async function handoverWorkflow(input: HandoverWorkflowInput): Promise<Ca
     settings: input.settings,
   };
   const startEffects: Effect[] = [];
-  let host: MachineHost<typeof handoverMachine>;
+  let host: MachineHost<typeof machine>;
   if (carried) {
-    host = MachineHost.restore(handoverMachine, carried.host);
+    host = MachineHost.restore(machine, carried.host);
   } else {
-    const started = MachineHost.start(handoverMachine, machineInput, Date.now());
+    const started = MachineHost.start(machine, machineInput, Date.now());
     host = started.host;
     startEffects.push(...started.effects);
   }

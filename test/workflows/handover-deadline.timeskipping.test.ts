@@ -6,6 +6,7 @@ import { PARTIES } from '../helpers/decisions';
 import { eventually } from '../helpers/eventually';
 import { addWorkingDays, deadlineOf } from '../../machines/calendar';
 import { caseState } from '../../client/cases';
+import { recordHistory } from '../helpers/histories';
 
 let env: TestWorkflowEnvironment;
 let h: CaseHarness;
@@ -68,6 +69,7 @@ describe('time-skipping server: the 10-working-day agreement deadline', () => {
     const after = await caseState(env.client, caseId);
     expect(after.activeStates).toEqual(['agreement.overdue']);
     expect(after.overdue).toBe(true);
+    await recordHistory(env.client.workflow.getHandle(caseId), 'handover-agreement-escalated');
   });
 
   it('sends no escalation when the agreement is signed in time', async () => {

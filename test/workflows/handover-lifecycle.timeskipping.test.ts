@@ -85,6 +85,7 @@ describe('time-skipping server: a whole handover case', () => {
     // The agreement deadline keeps its original instant in the new run.
     expect(later.context.deadlines.agreement).toEqual(agreed.context.deadlines.agreement);
     expect(later.pendingTimers.find((t) => t.deadline?.kind === 'agreement')?.dueAt).toBe(agreed.context.deadlines.agreement!.at);
+    await recordHistory(env.client.workflow.getHandle(caseId), 'handover-continued-as-new');
     await env.client.workflow.getHandle(caseId).terminate('test done');
   });
 });
