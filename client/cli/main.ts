@@ -3,6 +3,10 @@
 
 import { Command, CommanderError, Option } from 'commander';
 import { registerCalendarCommands } from './commands/calendar';
+import { registerCaseCommands } from './commands/cases';
+import { registerDefinitionCommands } from './commands/definition';
+import { registerDiagramCommand } from './commands/diagram';
+import { HandoverError } from '../errors';
 import { LANGS, requestedLang, t, type Lang } from './i18n';
 import { CliError, processIo, writeLines, type Io } from './output';
 
@@ -61,7 +65,10 @@ export function buildProgram(io: Io, lang: Lang = requestedLang([])): Command {
   };
 
   // Every command group registers itself here, in the order its commands appear in the help.
+  registerCaseCommands(program, ctx);
   registerCalendarCommands(program, ctx);
+  registerDiagramCommand(program, ctx);
+  registerDefinitionCommands(program, ctx);
 
   // Again on the finished tree: commands added with addCommand() copy nothing, and group
   // commands only get their help subcommand once they have subcommands.
@@ -97,6 +104,11 @@ function report(error: unknown, io: Io, lang: Lang): number {
   if (error instanceof CliError) {
     io.err(errorLine(lang, t(lang, error.text)));
     return error.exitCode;
+  }
+  // The engine's own refusals (unknown case, refused decision, invalid case): the user's message.
+  if (error instanceof HandoverError) {
+    io.err(errorLine(lang, t(lang, error.text)));
+    return EXIT_FAILURE;
   }
   // Anything else is a failure outside the CLI's own checks (a server down, a bug): still one
   // line, because users act on the message; HANDOVER_DEBUG=1 adds the stack for developers.

@@ -1,0 +1,206 @@
+// The case commands: start, status, send, timeline, list, events — each a thin call into client/cases.ts.
+import { readFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import type { Command } from 'commander';
+import { z } from 'zod';
+import { caseActions, caseState, caseTimeline, sendDecision, startCase } from '../../cases';
+import { withClient } from '../../connect';
+import { caseStateLines, timelineLines } from '../../format/case-text';
+import { caseIdFor } from '../../../machines/case-input';
+import { STAGES, STAGE_LABELS } from '../../../machines/case-view';
+import { shanghaiDate } from '../../../machines/calendar';
+import { EVENT_REGISTRY, EVENT_TYPES, type EventType } from '../../../machines/events';
+import { ROLES, ROLE_NAMES, RoleSchema } from '../../../machines/roles';
+import { t } from '../i18n';
+import type { CliContext } from '../main';
+import { UsageError, printJson } from '../output';
+
+/** `handover-<code>` or just the credit code. */
+export function caseRef(ref: string): string {
+  return ref.startsWith('handover-') ? ref : caseIdFor(ref);
+}
+
+/** `--data '{"a":1}'` or `--data @file.json`. */
+function readJson(arg: string | undefined, what: string): unknown {
+  if (arg === undefined) return {};
+  let text = arg;
+  if (arg.startsWith('@')) {
+    try {
+      text = readFileSync(arg.slice(1), 'utf8');
+    } catch (err) {
+      throw new UsageError({ zh: `无法读取 ${what} 文件 ${arg.slice(1)}：${(err as Error).message}`, en: `cannot read ${what} file ${arg.slice(1)}: ${(err as Error).message}` });
+    }
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new UsageError({ zh: `${what} 不是有效的 JSON：${(err as Error).message}`, en: `${what} is not valid JSON: ${(err as Error).message}` });
+  }
+}
+
+/** `--as <role>@<organisation>`, e.g. `districtCivilAffairs@九龙坡区`. */
+function parseActor(as: string): { role: (typeof ROLES)[number]; org: string } {
+  const at = as.indexOf('@');
+  const role = RoleSchema.safeParse(at > 0 ? as.slice(0, at) : as);
+  if (at <= 0 || !role.success || at === as.length - 1) {
+    throw new UsageError({
+      zh: `--as 应为 角色@组织，例如 districtCivilAffairs@九龙坡区；角色为：${ROLES.join(', ')}`,
+      en: `--as must be role@organisation, e.g. districtCivilAffairs@九龙坡区; roles: ${ROLES.join(', ')}`,
+    });
+  }
+  return { role: role.data, org: as.slice(at + 1) };
+}
+
+export function registerCaseCommands(program: Command, ctx: CliContext): void {
+  const { lang } = ctx;
+
+  program
+    .command('start')
+    .description(t(lang, { zh: '为一家企业建立移交案件（计划表中的一行）', en: 'start the handover case of one enterprise (one plan-table row)' }))
+    .requiredOption('--data <json|@file>', t(lang, { zh: '案件信息：creditCode、enterpriseName、district、township…', en: 'case: creditCode, enterpriseName, district, township…' }))
+    .action(async (opts: { data: string }) =>
+      withClient(async (client, settings) => {
+        const handle = await startCase(client, readJson(opts.data, '--data'), { taskQueue: settings.taskQueue });
+        const state = await caseState(client, handle.workflowId);
+        const { json, lang: out } = ctx.globals();
+        if (json) return printJson(ctx.io, state);
+        ctx.io.out(t(out, { zh: `已建立案件 ${handle.workflowId}`, en: `case started: ${handle.workflowId}` }));
+        for (const line of caseStateLines(state, out)) ctx.io.out(line);
+      }),
+    );
+
+  program
+    .command('status')
+    .description(t(lang, { zh: '案件当前状态、期限及各方可办理事项', en: "a case's state, deadlines and what each party may do now" }))
+    .argument('<case>', t(lang, { zh: '案件编号或统一社会信用代码', en: 'case id or credit code' }))
+    .action(async (ref: string) =>
+      withClient(async (client) => {
+        const id = caseRef(ref);
+        const [state, actions] = await Promise.all([caseState(client, id), caseActions(client, id)]);
+        const { json, lang: out } = ctx.globals();
+        if (json) return printJson(ctx.io, { ...state, actions });
+        for (const line of caseStateLines(state, out, actions)) ctx.io.out(line);
+      }),
+    );
+
+  program
+    .command('send')
+    .description(t(lang, { zh: '向案件提交一项决定', en: 'send a decision to a case' }))
+    .argument('<case>', t(lang, { zh: '案件编号或统一社会信用代码', en: 'case id or credit code' }))
+    .argument('<event>', t(lang, { zh: '决定类型，见 handover events', en: 'decision type, see `handover events`' }))
+    .requiredOption('--as <role@org>', t(lang, { zh: '决定人：角色@组织', en: 'who decides: role@organisation' }))
+    .option('--data <json|@file>', t(lang, { zh: '决定内容（JSON）', en: 'the decision payload (JSON)' }))
+    .option('--on <YYYY-MM-DD>', t(lang, { zh: '决定日期（默认今天）', en: 'date of the decision (default today)' }))
+    .option('--request-id <id>', t(lang, { zh: '请求编号：重复提交只办理一次', en: 'request id: a repeated send is applied once' }))
+    .action(async (ref: string, event: string, opts: { as: string; data?: string; on?: string; requestId?: string }) => {
+      if (!(EVENT_TYPES as string[]).includes(event)) {
+        throw new UsageError({ zh: `未知决定类型：${event}；见 handover events`, en: `unknown decision type: ${event}; see \`handover events\`` });
+      }
+      const request = {
+        type: event as EventType,
+        actor: parseActor(opts.as),
+        occurredOn: opts.on ?? shanghaiDate(Date.now()),
+        data: readJson(opts.data, '--data'),
+        requestId: opts.requestId ?? randomUUID(),
+      };
+      return withClient(async (client) => {
+        const state = await sendDecision(client, caseRef(ref), request);
+        const { json, lang: out } = ctx.globals();
+        if (json) return printJson(ctx.io, state);
+        ctx.io.out(
+          state.duplicate
+            ? t(out, { zh: `请求 ${request.requestId} 已办理过，未重复办理`, en: `request ${request.requestId} was already applied; nothing changed` })
+            : t(out, { zh: `已办理：${EVENT_REGISTRY[request.type].title.zh}`, en: `applied: ${EVENT_REGISTRY[request.type].title.en}` }),
+        );
+        for (const line of caseStateLines(state, out)) ctx.io.out(line);
+      });
+    });
+
+  program
+    .command('timeline')
+    .description(t(lang, { zh: '案件办理记录：谁、何时、做了什么', en: 'the case timeline: who did what, when' }))
+    .argument('<case>', t(lang, { zh: '案件编号或统一社会信用代码', en: 'case id or credit code' }))
+    .action(async (ref: string) =>
+      withClient(async (client) => {
+        const entries = await caseTimeline(client, caseRef(ref));
+        const { json, lang: out } = ctx.globals();
+        if (json) return printJson(ctx.io, entries);
+        for (const line of timelineLines(entries, out)) ctx.io.out(line);
+      }),
+    );
+
+  program
+    .command('list')
+    .description(t(lang, { zh: '按区县、阶段、逾期、临近期限筛选案件', en: 'list cases by district, stage, overdue, upcoming deadline' }))
+    .option('--district <name>', t(lang, { zh: '区县', en: 'district' }))
+    .option('--stage <stage>', `${t(lang, { zh: '阶段', en: 'stage' })}: ${STAGES.join(', ')}`)
+    .option('--overdue', t(lang, { zh: '只列逾期案件', en: 'overdue cases only' }))
+    .option('--due-within <days>', t(lang, { zh: '期限在若干天内到期', en: 'next deadline within this many days' }))
+    .action(async (opts: { district?: string; stage?: string; overdue?: boolean; dueWithin?: string }) => {
+      const clauses = ["WorkflowType = 'handoverWorkflow'"];
+      if (opts.district) clauses.push(`HandoverDistrict = ${quote(opts.district)}`);
+      if (opts.stage) {
+        if (!(STAGES as readonly string[]).includes(opts.stage)) throw new UsageError({ zh: `未知阶段：${opts.stage}`, en: `unknown stage: ${opts.stage}` });
+        clauses.push(`HandoverStage = '${opts.stage}'`);
+      }
+      if (opts.overdue) clauses.push('HandoverOverdue = true');
+      if (opts.dueWithin !== undefined) {
+        const days = z.coerce.number().int().min(0).max(3650).safeParse(opts.dueWithin);
+        if (!days.success) throw new UsageError({ zh: `--due-within 应为 0 至 3650 的整数`, en: '--due-within must be an integer 0 to 3650' });
+        clauses.push(`HandoverNextDeadline <= '${new Date(Date.now() + days.data * 86_400_000).toISOString()}'`);
+      }
+      return withClient(async (client) => {
+        const rows: Array<Record<string, unknown>> = [];
+        for await (const wf of client.workflow.list({ query: clauses.join(' AND ') })) {
+          const sa = wf.searchAttributes;
+          rows.push({
+            caseId: wf.workflowId,
+            enterprise: sa.HandoverEnterpriseName?.[0],
+            district: sa.HandoverDistrict?.[0],
+            stage: sa.HandoverStage?.[0],
+            overdue: sa.HandoverOverdue?.[0] === true,
+            nextDeadline: (sa.HandoverNextDeadline?.[0] as Date | undefined)?.toISOString(),
+            status: wf.status.name,
+          });
+        }
+        const { json, lang: out } = ctx.globals();
+        if (json) return printJson(ctx.io, rows);
+        ctx.io.out(t(out, { zh: `共 ${rows.length} 件`, en: `${rows.length} case(s)` }));
+        for (const r of rows) {
+          const stage = STAGE_LABELS[r.stage as keyof typeof STAGE_LABELS]?.[out] ?? String(r.stage);
+          const due = r.nextDeadline ? `${t(out, { zh: '下一期限', en: 'next deadline' })} ${String(r.nextDeadline).slice(0, 10)}` : '';
+          const overdue = r.overdue ? t(out, { zh: '【逾期】', en: '[OVERDUE]' }) : '';
+          ctx.io.out(`${r.caseId}  ${String(r.enterprise)}  ${String(r.district)}  ${stage}${overdue}  ${due}`.trimEnd());
+        }
+      });
+    });
+
+  program
+    .command('events')
+    .description(t(lang, { zh: '可提交的决定类型、办理角色及依据条款', en: 'decision types, who may send them, and their clauses' }))
+    .argument('[event]', t(lang, { zh: '显示该决定的内容格式（JSON Schema）', en: 'show this decision’s payload schema (JSON Schema)' }))
+    .action((event?: string) => {
+      const { json, lang: out } = ctx.globals();
+      if (event) {
+        const spec = EVENT_REGISTRY[event as EventType];
+        if (!spec) throw new UsageError({ zh: `未知决定类型：${event}`, en: `unknown decision type: ${event}` });
+        const schema = z.toJSONSchema(spec.data as z.ZodType, { io: 'input', unrepresentable: 'any' });
+        if (json) return printJson(ctx.io, { type: event, roles: spec.roles, clause: spec.clause, title: spec.title, schema });
+        ctx.io.out(`${event}  ${spec.title[out]}  ${spec.clause}`);
+        ctx.io.out(`${t(out, { zh: '办理角色', en: 'roles' })}：${spec.roles.map((r) => `${r}（${ROLE_NAMES[r][out]}）`).join('、')}`);
+        for (const line of JSON.stringify(schema, null, 2).split('\n')) ctx.io.out(line);
+        return;
+      }
+      if (json) return printJson(ctx.io, EVENT_TYPES.map((type) => ({ type, roles: EVENT_REGISTRY[type].roles, clause: EVENT_REGISTRY[type].clause, title: EVENT_REGISTRY[type].title })));
+      for (const type of EVENT_TYPES) {
+        const spec = EVENT_REGISTRY[type];
+        ctx.io.out(`${type.padEnd(30)} ${spec.clause.padEnd(7)} ${spec.title[out]} — ${spec.roles.join(', ')}`);
+      }
+    });
+
+}
+
+/** A visibility-query string literal. */
+function quote(value: string): string {
+  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}

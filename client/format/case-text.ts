@@ -1,0 +1,74 @@
+// A case, its timeline and its deadlines as readable lines in Chinese or English.
+import { explainWorkingDays } from '../../machines/calendar';
+import { STAGE_LABELS } from '../../machines/case-view';
+import { EVENT_REGISTRY, type EventType } from '../../machines/events';
+import type { Deadline } from '../../machines/handover';
+import { DEADLINE_LABELS, NOTIFY_LABELS, TIMER_LABELS, stateLabel } from '../../machines/labels';
+import { ROLE_NAMES, type Role } from '../../machines/roles';
+import type { CaseState, TimelineEntry } from '../../workflows/messages';
+
+type Lang = 'zh' | 'en';
+const L = (lang: Lang, zh: string, en: string) => (lang === 'zh' ? zh : en);
+
+/** An instant as Beijing time, `YYYY-MM-DD HH:mm`. */
+export function beijingTime(iso: string): string {
+  return new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
+}
+
+export function eventTitle(type: string, lang: Lang): string {
+  const spec = EVENT_REGISTRY[type as EventType];
+  return spec ? `${spec.title[lang]} (${type})` : type;
+}
+
+export function deadlineLines(d: Deadline, lang: Lang): string[] {
+  const head = `${DEADLINE_LABELS[d.kind][lang]}：${d.due}（${L(lang, '北京时间', 'Beijing time')} ${beijingTime(d.at)} ${L(lang, '到期', 'due')}，${d.clause}）`;
+  return [head, ...(d.workingDays ? explainWorkingDays(d.workingDays, lang).map((l) => `    ${l}`) : [])];
+}
+
+export function caseStateLines(s: CaseState, lang: Lang, actions?: Partial<Record<Role, EventType[]>>): string[] {
+  const c = s.context;
+  const lines = [
+    `${L(lang, '案件', 'Case')}：${s.caseId}`,
+    `${L(lang, '企业', 'Enterprise')}：${c.enterpriseName}（${c.parties.creditCode}）`,
+    `${L(lang, '区县', 'District')}：${c.parties.district}${c.parties.township ? `，${L(lang, '接收单位', 'receiver')}：${c.parties.township.split('/')[1]}` : ''}`,
+    `${L(lang, '阶段', 'Stage')}：${STAGE_LABELS[s.stage][lang]}（${STAGE_LABELS[s.stage].clause}）${s.status === 'done' ? L(lang, '，已结案', ', closed') : ''}`,
+    `${L(lang, '当前状态', 'Current state')}：${s.activeStates.map((p) => stateLabel(p, lang)).join('；')}`,
+    `${L(lang, '信访维稳责任', 'Petition responsibility')}（§四(二)）：${ROLE_NAMES[s.responsibility][lang]}`,
+    `${L(lang, '逾期', 'Overdue')}：${s.overdue ? L(lang, '是', 'yes') : L(lang, '否', 'no')}`,
+    `${L(lang, '已办理决定', 'Decisions taken')}：${s.decisions}`,
+  ];
+  const pending = s.pendingTimers.filter((t) => t.deadline);
+  if (pending.length) {
+    lines.push(`${L(lang, '期限', 'Deadlines')}：`);
+    const seen = new Set<string>();
+    for (const t of pending) {
+      if (seen.has(t.deadline!.kind)) continue;
+      seen.add(t.deadline!.kind);
+      lines.push(...deadlineLines(t.deadline!, lang).map((l) => `  ${l}`));
+    }
+  }
+  if (actions) {
+    const rows = Object.entries(actions).filter(([, types]) => types && types.length > 0);
+    if (rows.length) {
+      lines.push(`${L(lang, '当前可办理', 'Actions available now')}：`);
+      for (const [role, types] of rows) lines.push(`  ${ROLE_NAMES[role as Role][lang]}（${role}）：${types!.join(', ')}`);
+    }
+  }
+  return lines;
+}
+
+export function timelineLines(entries: TimelineEntry[], lang: Lang): string[] {
+  return entries.map((e) => {
+    const when = beijingTime(e.at);
+    if (e.kind === 'decision') {
+      const who = e.actor ? `${ROLE_NAMES[e.actor.role][lang]} ${e.actor.org}` : '';
+      const late = e.occurredOn && e.occurredOn !== e.at.slice(0, 10) ? L(lang, `（决定日期 ${e.occurredOn}）`, ` (decided ${e.occurredOn})`) : '';
+      return `${String(e.seq).padStart(3)}  ${when}  ${eventTitle(e.type, lang)} — ${who}${late} → ${e.after.map((p) => stateLabel(p, lang)).join('；')}`;
+    }
+    if (e.kind === 'notification') {
+      const label = NOTIFY_LABELS[e.type as keyof typeof NOTIFY_LABELS]?.[lang] ?? e.type;
+      return `${String(e.seq).padStart(3)}  ${when}  ${L(lang, '通知', 'notification')}：${label}`;
+    }
+    return `${String(e.seq).padStart(3)}  ${when}  ${L(lang, '到期', 'timer')}：${TIMER_LABELS[e.type]?.[lang] ?? e.type} → ${e.after.map((p) => stateLabel(p, lang)).join('；')}`;
+  });
+}
