@@ -6,4 +6,13 @@ bash "$ROOT/scripts/ensure.sh"
 cd "$ROOT"
 say "type-checking (tsc --noEmit)…"
 "$ROOT/node_modules/.bin/tsc" --noEmit -p "$ROOT"
-exec "$ROOT/node_modules/.bin/jest" "$@"
+mkdir -p "$ROOT/test-artifacts"
+results="$ROOT/test-artifacts/jest-results.json"
+rm -f "$results"
+status=0
+"$ROOT/node_modules/.bin/jest" --json --outputFile="$results" "$@" || status=$?
+# One plain closing line, read by CI whatever the runner.
+if [ -f "$results" ]; then
+  node -e 'const r = require(process.argv[1]); console.log(`jest: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests} skipped`)' "$results"
+fi
+exit "$status"

@@ -9,6 +9,10 @@ import type { CaseState, TimelineEntry } from '../../workflows/messages';
 
 type Lang = 'zh' | 'en';
 const L = (lang: Lang, zh: string, en: string) => (lang === 'zh' ? zh : en);
+/** `label：value` in Chinese, `label: value` in English. */
+const kv = (lang: Lang, zh: string, en: string, value: string) => `${L(lang, zh, en)}${L(lang, '：', ': ')}${value}`;
+/** `（text）` in Chinese, ` (text)` in English. */
+const paren = (lang: Lang, text: string) => L(lang, `（${text}）`, ` (${text})`);
 
 /** An instant as Beijing time, `YYYY-MM-DD HH:mm`. */
 export function beijingTime(iso: string): string {
@@ -21,25 +25,26 @@ export function eventTitle(type: string, lang: Lang): string {
 }
 
 export function deadlineLines(d: Deadline, lang: Lang): string[] {
-  const head = `${DEADLINE_LABELS[d.kind][lang]}：${d.due}（${L(lang, '北京时间', 'Beijing time')} ${beijingTime(d.at)} ${L(lang, '到期', 'due')}，${d.clause}）`;
+  const when = L(lang, `北京时间 ${beijingTime(d.at)} 到期，${d.clause}`, `due ${beijingTime(d.at)} Beijing time, ${d.clause}`);
+  const head = kv(lang, DEADLINE_LABELS[d.kind].zh, DEADLINE_LABELS[d.kind].en, `${d.due}${paren(lang, when)}`);
   return [head, ...(d.workingDays ? explainWorkingDays(d.workingDays, lang).map((l) => `    ${l}`) : [])];
 }
 
 export function caseStateLines(s: CaseState, lang: Lang, actions?: Partial<Record<Role, EventType[]>>): string[] {
   const c = s.context;
   const lines = [
-    `${L(lang, '案件', 'Case')}：${s.caseId}`,
-    `${L(lang, '企业', 'Enterprise')}：${c.enterpriseName}（${c.parties.creditCode}）`,
-    `${L(lang, '区县', 'District')}：${c.parties.district}${c.parties.township ? `，${L(lang, '接收单位', 'receiver')}：${c.parties.township.split('/')[1]}` : ''}`,
-    `${L(lang, '阶段', 'Stage')}：${STAGE_LABELS[s.stage][lang]}（${STAGE_LABELS[s.stage].clause}）${s.status === 'done' ? L(lang, '，已结案', ', closed') : ''}`,
-    `${L(lang, '当前状态', 'Current state')}：${s.activeStates.map((p) => stateLabel(p, lang)).join('；')}`,
-    `${L(lang, '信访维稳责任', 'Petition responsibility')}（§四(二)）：${ROLE_NAMES[s.responsibility][lang]}`,
-    `${L(lang, '逾期', 'Overdue')}：${s.overdue ? L(lang, '是', 'yes') : L(lang, '否', 'no')}`,
-    `${L(lang, '已办理决定', 'Decisions taken')}：${s.decisions}`,
+    kv(lang, '案件', 'Case', s.caseId),
+    kv(lang, '企业', 'Enterprise', `${c.enterpriseName}${paren(lang, c.parties.creditCode)}`),
+    kv(lang, '区县', 'District', c.parties.district + (c.parties.township ? `${L(lang, '，', ', ')}${kv(lang, '接收单位', 'receiver', c.parties.township.split('/')[1] ?? '')}` : '')),
+    kv(lang, '阶段', 'Stage', `${STAGE_LABELS[s.stage][lang]}${paren(lang, STAGE_LABELS[s.stage].clause)}${s.status === 'done' ? L(lang, '，已结案', ', closed') : ''}`),
+    kv(lang, '当前状态', 'Current state', s.activeStates.map((p) => stateLabel(p, lang)).join(L(lang, '；', '; '))),
+    kv(lang, '信访维稳责任（§四(二)）', 'Petition responsibility (§四(二))', ROLE_NAMES[s.responsibility][lang]),
+    kv(lang, '逾期', 'Overdue', s.overdue ? L(lang, '是', 'yes') : L(lang, '否', 'no')),
+    kv(lang, '已办理决定', 'Decisions taken', String(s.decisions)),
   ];
   const pending = s.pendingTimers.filter((t) => t.deadline);
   if (pending.length) {
-    lines.push(`${L(lang, '期限', 'Deadlines')}：`);
+    lines.push(kv(lang, '期限', 'Deadlines', ''));
     const seen = new Set<string>();
     for (const t of pending) {
       if (seen.has(t.deadline!.kind)) continue;
@@ -50,8 +55,8 @@ export function caseStateLines(s: CaseState, lang: Lang, actions?: Partial<Recor
   if (actions) {
     const rows = Object.entries(actions).filter(([, types]) => types && types.length > 0);
     if (rows.length) {
-      lines.push(`${L(lang, '当前可办理', 'Actions available now')}：`);
-      for (const [role, types] of rows) lines.push(`  ${ROLE_NAMES[role as Role][lang]}（${role}）：${types!.join(', ')}`);
+      lines.push(kv(lang, '当前可办理', 'Actions available now', ''));
+      for (const [role, types] of rows) lines.push(`  ${kv(lang, `${ROLE_NAMES[role as Role].zh}（${role}）`, `${ROLE_NAMES[role as Role].en} (${role})`, types!.join(', '))}`);
     }
   }
   return lines;

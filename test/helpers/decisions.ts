@@ -2,6 +2,12 @@
 import type { CaseParties, Role } from '../../machines/roles';
 import { CITY_ORG } from '../../machines/roles';
 import type { EventType } from '../../machines/events';
+// The payloads the README walks through are the ones the tests use.
+import surveySample from '../../samples/decisions/survey-submitted.json';
+import workPlanSample from '../../samples/decisions/work-plan-proposed.json';
+import agreementSample from '../../samples/decisions/agreement-signed.json';
+import facilitiesSample from '../../samples/decisions/facilities-handed-over.json';
+import transitionSample from '../../samples/decisions/transition-decided.json';
 
 export const PARTIES: CaseParties = {
   creditCode: '91500000202812345P',
@@ -27,41 +33,11 @@ export function orgFor(role: Role, parties: CaseParties = PARTIES): string {
   }
 }
 
-export const SURVEY = {
-  totalPeople: 3200,
-  socialisedPeople: 1200,
-  selfManagedPeople: 2000,
-  serviceOrganisations: 2,
-  residentialAreaM2: 86000,
-  facilities: { areaM2: 640, ownership: '企业自有产权' },
-  annualServiceFundingCny: 420000,
-  serviceStaff: 6,
-  averagePayCny: 4200,
-  socialInsurance: { status: 'fullyPaid' },
-};
+export const SURVEY = surveySample;
 
-export const WORK_PLAN = {
-  sections: {
-    organisation: '成立移交工作领导小组',
-    content: '职工家属区社区管理职能、人员及社区服务设施',
-    schedule: '2017年12月底前完成',
-    funding: '过渡期经费按§二(三)执行',
-    responsibilities: '企业负责移交，街道负责接收',
-    safeguards: '信访维稳预案',
-  },
-};
+export const WORK_PLAN = workPlanSample;
 
-export const AGREEMENT = {
-  sections: {
-    parties: '移交方：企业；接收方：区政府',
-    content: '社区管理职能、人员、设施设备',
-    method: '整体移交、现状移交',
-    timing: '协议签订后30日内',
-    rightsAndDuties: '详见协议第五条',
-    fundAccounting: '按区县统一预算标准核算',
-    breachLiability: '违约方承担相应责任',
-  },
-};
+export const AGREEMENT = agreementSample;
 
 /** A valid payload for every event type (where the type has choices, the "happy" one). */
 export const PAYLOADS: Record<EventType, unknown> = {
@@ -79,28 +55,14 @@ export const PAYLOADS: Record<EventType, unknown> = {
   PARENT_GROUP_OPINION_GIVEN: { opinion: '集团同意承担差额' },
   COORDINATION_CONCLUDED: { outcome: 'resolved', summary: '经协调达成一致' },
   AGREEMENT_SIGNED: AGREEMENT,
-  FACILITIES_HANDED_OVER: {
-    items: [
-      { kind: 'workRoom', name: '社区工作用房', areaM2: 220 },
-      { kind: 'activityRoom', name: '居民活动室', areaM2: 300 },
-      { kind: 'outdoorGround', name: '室外活动场地', areaM2: 1200 },
-    ],
-    ownershipTransferredTo: '杨家坪街道办事处',
-    documents: { asBuilt: true, inspectionRecords: true, repairRecords: true, maintenanceDuties: true },
-  },
+  FACILITIES_HANDED_OVER: facilitiesSample,
   FACILITIES_INSPECTED: { passed: true, findings: '运营状态良好，安全达标', costCny: 12000 },
   RECTIFICATION_COMPLETED: { summary: '更换老化电线', costCny: 30000 },
   COMMUNITY_SETUP_DECIDED: { hasFamilyCommittee: true, meetsConditions: true, route: 'setUpDirectly' },
   COMMUNITY_ESTABLISHED: { communityName: '机电社区' },
   RESIDENTS_COMMITTEE_ELECTED: { members: 7 },
   COMMUNITY_MERGED: { intoCommunity: '相邻社区', approvalRef: '九府〔2018〕3号' },
-  TRANSITION_DECIDED: {
-    establish: true,
-    staff: [{ name: '张三', enterprisePayMonthly: 5200 }],
-    districtStandardMonthly: 3800,
-    originalRunningFundsAnnual: 150000,
-    districtStandardAnnual: 120000,
-  },
+  TRANSITION_DECIDED: transitionSample,
   MAJOR_PROBLEM_REPORTED: { summary: '部分居民集体上访' },
   MAJOR_PROBLEM_FILED: { problemId: 1 },
   NEW_TASK_REPORTED: { description: '新发现一处职工家属区', people: 300 },

@@ -1,0 +1,121 @@
+// The case commands of the `handover` CLI against the real dev server, with a real worker.
+import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import { devServerAddress } from '../helpers/servers';
+import { startHarness, type CaseHarness } from '../helpers/handover-env';
+import { eventually } from '../helpers/eventually';
+import { runCli } from '../../client/cli/main';
+import { shanghaiDate } from '../../machines/calendar';
+
+const taskQueue = `cli-${process.pid}`;
+let connection: Connection;
+let native: NativeConnection;
+let h: CaseHarness;
+const saved = { ...process.env };
+
+beforeAll(async () => {
+  connection = await Connection.connect({ address: devServerAddress() });
+  native = await NativeConnection.connect({ address: devServerAddress() });
+  h = await startHarness({ client: new Client({ connection }), connection: native, taskQueue });
+  process.env.TEMPORAL_ADDRESS = devServerAddress();
+  process.env.HANDOVER_TASK_QUEUE = taskQueue;
+});
+
+afterAll(async () => {
+  process.env = saved;
+  await h?.stop();
+  await native?.close();
+  await connection?.close();
+});
+
+async function cli(...argv: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
+  return { code, out, err };
+}
+
+/** A valid code unique to this run, so reruns against one server never collide. */
+function freshCode(): string {
+  const C = '0123456789ABCDEFGHJKLMNPQRTUWXY';
+  const W = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+  const body = '915002' + String(Date.now()).slice(-11);
+  const sum = [...body].reduce((s, ch, i) => s + C.indexOf(ch) * W[i]!, 0);
+  return body + C[(31 - (sum % 31)) % 31];
+}
+
+describe('handover CLI on the dev server', () => {
+  const code = freshCode();
+  const caseJson = JSON.stringify({ ...JSON.parse(readFileSync('samples/case.json', 'utf8')), creditCode: code });
+
+  it('starts a case and prints it in Chinese', async () => {
+    const r = await cli('start', '--data', caseJson);
+    expect(r.err).toEqual([]);
+    expect(r.code).toBe(0);
+    expect(r.out[0]).toBe(`已建立案件 handover-${code}`);
+    expect(r.out).toContain('阶段：摸排（§三(一)）');
+  });
+
+  it('refuses a second start for the same enterprise in one line', async () => {
+    const r = await cli('start', '--data', caseJson);
+    expect(r.code).toBe(1);
+    expect(r.err).toEqual([`错误：该企业的移交案件已存在：handover-${code}，未重复创建`]);
+  });
+
+  it('sends decisions, refusing a wrong role with its reason and a non-zero exit', async () => {
+    const wrong = await cli('send', code, 'SURVEY_SUBMITTED', '--as', `enterprise@${code}`, '--data', '@samples/decisions/survey-submitted.json');
+    expect(wrong.code).toBe(1);
+    expect(wrong.err).toHaveLength(1);
+    expect(wrong.err[0]).toMatch(/^错误：移交企业无权执行「提交摸排结果」/);
+
+    const ok = await cli('send', code, 'SURVEY_SUBMITTED', '--as', 'districtCivilAffairs@九龙坡区', '--data', '@samples/decisions/survey-submitted.json', '--request-id', 'cli-1');
+    expect(ok.code).toBe(0);
+    expect(ok.out[0]).toBe('已办理：提交摸排结果');
+    const again = await cli('send', code, 'SURVEY_SUBMITTED', '--as', 'districtCivilAffairs@九龙坡区', '--data', '@samples/decisions/survey-submitted.json', '--request-id', 'cli-1');
+    expect(again.code).toBe(0);
+  });
+
+  it('shows the status with the actions each party may take, in English on request, and as JSON', async () => {
+    const zh = await cli('status', code);
+    expect(zh.out).toContain('当前状态：已摸排');
+    expect(zh.out.some((l) => l.includes('区县民政局（districtCivilAffairs）') && l.includes('SURVEY_CONFIRMED'))).toBe(true);
+    const en = await cli('--lang', 'en', 'status', `handover-${code}`);
+    expect(en.out).toContain('Current state: surveyed');
+    expect(en.out).toContain('Stage: survey (§三(一))');
+    const json = await cli('--json', 'status', code);
+    expect(JSON.parse(json.out.join('\n'))).toMatchObject({ stage: 'survey', decisions: 1, actions: { districtCivilAffairs: expect.arrayContaining(['SURVEY_CONFIRMED']) } });
+  });
+
+  it('prints the timeline and lists the case by district', async () => {
+    const tl = await cli('timeline', code);
+    expect(tl.out).toHaveLength(1);
+    expect(tl.out[0]).toContain('提交摸排结果 (SURVEY_SUBMITTED) — 区县民政局 九龙坡区');
+    await eventually(async () => {
+      const list = await cli('--json', 'list', '--district', '九龙坡区', '--stage', 'survey');
+      expect(JSON.parse(list.out.join('\n')).map((r: { caseId: string }) => r.caseId)).toContain(`handover-${code}`);
+    });
+  });
+
+  it('reports an unknown case and a malformed date in one line each', async () => {
+    const unknown = await cli('status', '91500000202812346X');
+    expect(unknown.code).toBe(1);
+    expect(unknown.err).toEqual(['错误：案件不存在：handover-91500000202812346X']);
+    const future = await cli('send', code, 'SURVEY_CONFIRMED', '--as', 'districtCivilAffairs@九龙坡区', '--on', '2999-01-01');
+    expect(future.code).toBe(1);
+    expect(future.err[0]).toContain(`晚于今天（${shanghaiDate(Date.now())}）`);
+  });
+
+  it('lists the decision types and writes the diagram', async () => {
+    const events = await cli('events');
+    expect(events.out.some((l) => l.startsWith('AGREEMENT_SIGNED') && l.includes('enterprise, districtGovernment'))).toBe(true);
+    const dir = mkdtempSync(join(tmpdir(), 'diagram-'));
+    const d = await cli('diagram', '--svg', join(dir, 'a.svg'), '--mermaid', join(dir, 'a.mmd'));
+    expect(d.code).toBe(0);
+    expect(existsSync(join(dir, 'a.svg'))).toBe(true);
+    expect(readFileSync(join(dir, 'a.svg'), 'utf8')).toContain('待签订');
+    expect(readFileSync(join(dir, 'a.mmd'), 'utf8')).toMatch(/^stateDiagram-v2/);
+  });
+});
