@@ -14,7 +14,10 @@ export async function runWorker(): Promise<void> {
       namespace: settings.namespace,
       taskQueue: settings.taskQueue,
       workflowsPath: require.resolve('./workflows'),
-      activities: createActivities({ dataDir: resolve(process.env.HANDOVER_DATA_DIR ?? resolve(__dirname, 'data')) }),
+      activities: createActivities({
+        dataDir: resolve(process.env.HANDOVER_DATA_DIR ?? resolve(__dirname, 'data')),
+        webhookUrl: process.env.HANDOVER_WEBHOOK_URL || undefined,
+      }),
     });
     console.log(`[handover] worker polling task queue "${settings.taskQueue}" on ${settings.connectionOptions.address} (namespace ${settings.namespace})`);
     await worker.run();

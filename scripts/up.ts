@@ -37,7 +37,8 @@ async function main(): Promise<void> {
     await connection.close();
   }
 
-  const worker = spawn(join(ROOT, 'node_modules/.bin/tsx'), [join(ROOT, 'worker.ts')], { stdio: 'inherit', cwd: ROOT });
+  // Node itself (with tsx's loader), not the tsx CLI, so signals reach the worker and not a wrapper.
+  const worker = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'worker.ts')], { stdio: 'inherit', cwd: ROOT });
   let stopping = false;
   const stopAll = async (code: number) => {
     if (stopping) return;

@@ -23,7 +23,8 @@ const workers: ChildProcess[] = [];
 
 /** The real worker (worker.ts) as its own process, as `npm start` runs it. */
 function startWorkerProcess(): Promise<ChildProcess> {
-  const child = spawn(join(ROOT, 'node_modules/.bin/tsx'), [join(ROOT, 'worker.ts')], {
+  // Node itself with tsx's loader: SIGKILL must hit the worker, not a tsx wrapper that leaves it running.
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'worker.ts')], {
     cwd: ROOT,
     env: { ...process.env, TEMPORAL_ADDRESS: devServerAddress(), HANDOVER_TASK_QUEUE: taskQueue, HANDOVER_DATA_DIR: mkdtempSync(join(tmpdir(), 'handover-w-')) },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -71,6 +72,7 @@ describe('dev server: a case outlives its worker', () => {
     await send('SURVEY_CONFIRMED', 'districtCivilAffairs', today());
     first.kill('SIGKILL');
     await new Promise((r) => first.once('exit', r));
+    expect(() => process.kill(first.pid!, 0)).toThrow(); // really gone
 
     await startWorkerProcess();
     await send('WORK_PLAN_PROPOSED', 'township', today());
