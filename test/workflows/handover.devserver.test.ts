@@ -116,7 +116,8 @@ describe('dev server: a case outlives its worker', () => {
     });
     expect(ids).toContain(handle.workflowId);
 
-    const check = await checkRunningCases(client);
+    // Only this file's cases: other test files' cases share the server but not a running worker.
+    const check = await checkRunningCases(client, undefined, `WorkflowType = 'handoverWorkflow' AND ExecutionStatus = 'Running' AND TaskQueue = '${taskQueue}'`);
     expect(check.checked).toBeGreaterThanOrEqual(1);
     expect(check.failures).toEqual([]);
   });
