@@ -199,6 +199,14 @@ function notifyTransitionEnding(index: number) {
   };
 }
 
+/** §三(三): each party signs once; the second signature completes the agreement and moves on to `target`. */
+function signAgreement(target: '#handover.implementation' | '#handover.completed') {
+  return [
+    { guard: 'firstSignature' as const, actions: 'recordSignature' as const },
+    { guard: 'lastSignature' as const, target, actions: ['recordSignature' as const, 'completeAgreement' as const] },
+  ];
+}
+
 export const handoverMachine = setup({
   types: {
     context: {} as HandoverContext,
@@ -733,28 +741,19 @@ export const handoverMachine = setup({
             },
           },
           on: {
-            AGREEMENT_SIGNED: [
-              { guard: 'firstSignature', actions: 'recordSignature' },
-              { guard: 'lastSignature', target: '#handover.implementation', actions: ['recordSignature', 'completeAgreement'] },
-            ],
+            AGREEMENT_SIGNED: signAgreement('#handover.implementation'),
           },
         },
         // Escalated; signing is still what ends this stage.
         overdue: {
           on: {
-            AGREEMENT_SIGNED: [
-              { guard: 'firstSignature', actions: 'recordSignature' },
-              { guard: 'lastSignature', target: '#handover.implementation', actions: ['recordSignature', 'completeAgreement'] },
-            ],
+            AGREEMENT_SIGNED: signAgreement('#handover.implementation'),
           },
         },
         // §三(三): 已经完成移交但未签订协议的企业，补充完善相关手续
         supplementary: {
           on: {
-            AGREEMENT_SIGNED: [
-              { guard: 'firstSignature', actions: 'recordSignature' },
-              { guard: 'lastSignature', target: '#handover.completed', actions: ['recordSignature', 'completeAgreement'] },
-            ],
+            AGREEMENT_SIGNED: signAgreement('#handover.completed'),
           },
         },
       },

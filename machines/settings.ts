@@ -1,6 +1,6 @@
 // The process definition's version, the notice's fixed numbers, and the settings the notice leaves open.
 import { z } from 'zod';
-import { parseIsoDate } from './calendar';
+import { IsoDateSchema as isoDate } from './events';
 
 /** Bump on every change to the machine's states, events or rules (see ARCHITECTURE.md, "Changing the process"). */
 export const DEFINITION_VERSION = '168-2017.1';
@@ -11,15 +11,6 @@ export const AGREEMENT_WORKING_DAYS = 10;
 export const TRANSITION_YEARS = 3;
 /** §四(三): progress tables are sent on the 25th of each month. Fixed by the notice. */
 export const REPORT_DAY_OF_MONTH = 25;
-
-const isoDate = z.string().refine((s) => {
-  try {
-    parseIsoDate(s);
-    return true;
-  } catch {
-    return false;
-  }
-}, '应为有效日期 YYYY-MM-DD (expected a valid date YYYY-MM-DD)');
 
 const workingDays = (max: number) => z.number().int().min(1).max(max);
 

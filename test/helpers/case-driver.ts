@@ -63,3 +63,27 @@ export class CaseDriver {
     return this.effects.filter((e) => e.type === 'notify' && (!reason || e.params.reason === reason)).map((e) => e.params);
   }
 }
+
+/** The usual road through the first stages, dated in October 2017; each step returns the driver. */
+export const ROAD = {
+  surveyed(d = new CaseDriver()): CaseDriver {
+    d.send('SURVEY_SUBMITTED', 'districtCivilAffairs', '2017-10-10');
+    return d;
+  },
+  negotiating(d = new CaseDriver()): CaseDriver {
+    ROAD.surveyed(d).send('SURVEY_CONFIRMED', 'districtCivilAffairs', '2017-10-11');
+    return d;
+  },
+  /** Plan proposed by the township on 10-16 and accepted by the enterprise on 10-18. */
+  planAgreed(d = new CaseDriver()): CaseDriver {
+    ROAD.negotiating(d).send('WORK_PLAN_PROPOSED', 'township', '2017-10-16');
+    d.send('WORK_PLAN_ACCEPTED', 'enterprise', '2017-10-18');
+    return d;
+  },
+  /** Agreement signed on 10-25 and 10-26: implementation begins. */
+  implementing(d = new CaseDriver()): CaseDriver {
+    ROAD.planAgreed(d).send('AGREEMENT_SIGNED', 'enterprise', '2017-10-25');
+    d.send('AGREEMENT_SIGNED', 'districtGovernment', '2017-10-26');
+    return d;
+  },
+};

@@ -1,16 +1,12 @@
 // §四(二) responsibility, §四 major problems, §一(二) city target and the overdue flag, who may act.
-import { CaseDriver } from '../helpers/case-driver';
+import { CaseDriver, ROAD } from '../helpers/case-driver';
 import { availableActions, isOverdue, responsibleParty } from '../../machines/case-view';
 import { checkDecision } from '../../machines/decide';
 import { PARTIES, decision } from '../helpers/decisions';
 
 describe('§四(二) petition and public-opinion responsibility', () => {
   it('lies with the enterprise before the handover and with the township from the signing on', () => {
-    const d = new CaseDriver();
-    d.send('SURVEY_SUBMITTED', 'districtCivilAffairs', '2017-10-10');
-    d.send('SURVEY_CONFIRMED', 'districtCivilAffairs', '2017-10-11');
-    d.send('WORK_PLAN_PROPOSED', 'township', '2017-10-16');
-    d.send('WORK_PLAN_ACCEPTED', 'enterprise', '2017-10-18');
+    const d = ROAD.planAgreed();
     d.send('AGREEMENT_SIGNED', 'enterprise', '2017-10-25');
     expect(responsibleParty(d.context)).toBe('enterprise');
     d.send('AGREEMENT_SIGNED', 'districtGovernment', '2017-10-26');
@@ -42,13 +38,7 @@ describe('§一(二) the city target date', () => {
   });
 
   it('does not flag a case that signed in time', () => {
-    const d = new CaseDriver();
-    d.send('SURVEY_SUBMITTED', 'districtCivilAffairs', '2017-10-10');
-    d.send('SURVEY_CONFIRMED', 'districtCivilAffairs', '2017-10-11');
-    d.send('WORK_PLAN_PROPOSED', 'township', '2017-10-16');
-    d.send('WORK_PLAN_ACCEPTED', 'enterprise', '2017-10-18');
-    d.send('AGREEMENT_SIGNED', 'enterprise', '2017-10-25');
-    d.send('AGREEMENT_SIGNED', 'districtGovernment', '2017-10-26');
+    const d = ROAD.implementing();
     d.advanceTo('2018-01-02T00:00:00.000Z');
     expect(isOverdue(d.context)).toBe(false);
     expect(d.notifications('cityTargetMissed')).toHaveLength(0);

@@ -1,17 +1,8 @@
 // §三(四), §二 implementation: facilities with the rectification loop, community set-up, funding and transition.
-import { CaseDriver } from '../helpers/case-driver';
+import { ROAD } from '../helpers/case-driver';
 import { stageOf } from '../../machines/case-view';
 
-function implementing(): CaseDriver {
-  const d = new CaseDriver();
-  d.send('SURVEY_SUBMITTED', 'districtCivilAffairs', '2017-10-10');
-  d.send('SURVEY_CONFIRMED', 'districtCivilAffairs', '2017-10-11');
-  d.send('WORK_PLAN_PROPOSED', 'township', '2017-10-16');
-  d.send('WORK_PLAN_ACCEPTED', 'enterprise', '2017-10-18');
-  d.send('AGREEMENT_SIGNED', 'enterprise', '2017-10-25');
-  d.send('AGREEMENT_SIGNED', 'districtGovernment', '2017-10-26');
-  return d;
-}
+const implementing = () => ROAD.implementing();
 
 describe('§二(二) facilities', () => {
   it('are inspected after handover; a failed item is rectified and inspected again, as often as needed', () => {

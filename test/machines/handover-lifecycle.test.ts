@@ -1,15 +1,8 @@
 // A whole case through the pure statechart: survey to completion, with and without a transition period.
-import { CaseDriver } from '../helpers/case-driver';
+import { CaseDriver, ROAD } from '../helpers/case-driver';
 import { responsibleParty, stageOf } from '../../machines/case-view';
 
-function toImplementation(d: CaseDriver): void {
-  d.send('SURVEY_SUBMITTED', 'districtCivilAffairs', '2017-10-10');
-  d.send('SURVEY_CONFIRMED', 'districtCivilAffairs', '2017-10-11');
-  d.send('WORK_PLAN_PROPOSED', 'township', '2017-10-16');
-  d.send('WORK_PLAN_ACCEPTED', 'enterprise', '2017-10-18');
-  d.send('AGREEMENT_SIGNED', 'enterprise', '2017-10-25');
-  d.send('AGREEMENT_SIGNED', 'districtGovernment', '2017-10-26');
-}
+const toImplementation = (d: CaseDriver) => ROAD.implementing(d);
 
 describe('§三 a whole case', () => {
   it('goes from survey to completion through a 3-year transition period', () => {

@@ -15,6 +15,9 @@ import { CaseDriver } from '../helpers/case-driver';
 import { PARTIES, orgFor } from '../helpers/decisions';
 import { START, VARIANTS, candidates, payloadOf, startCase, type DecisionInput, type Host } from '../helpers/graph';
 
+/** fast-check prints the seed of any failure; rerun with HANDOVER_PROPERTY_SEED=<seed>. */
+const SEED = Number(process.env.HANDOVER_PROPERTY_SEED ?? 20171109);
+
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
 
@@ -322,7 +325,8 @@ function runCase({ preferences, steps }: Scenario): void {
 
 describe('properties of the handover statechart under random decisions and time', () => {
   it('keeps the process rules, refuses without changing anything, and persists faithfully', () => {
-    fc.assert(fc.property(caseArb, runCase), { numRuns: 150 });
+    // A fixed seed keeps the non-vacuity checks below stable; HANDOVER_PROPERTY_SEED explores others.
+    fc.assert(fc.property(caseArb, runCase), { numRuns: 150, seed: SEED });
     // Not vacuous: the random cases went through every stage, and completed through implementation.
     expect([...reached.stages].sort()).toEqual(['agreement', 'completed', 'implementation', 'planAdjustment', 'survey', 'workPlan']);
     expect(reached.completedByImplementation).toBeGreaterThan(0);
@@ -341,7 +345,7 @@ describe('properties of the handover statechart under random decisions and time'
         const r = checkDecision(run.host.snapshot, PARTIES, input, run.now);
         expect(r.ok ? 'ok' : r.refusal.code).toBe('wrongRole');
       }),
-      { numRuns: 60 },
+      { numRuns: 60, seed: SEED },
     );
   });
 
@@ -358,7 +362,7 @@ describe('properties of the handover statechart under random decisions and time'
         const r = checkDecision(run.host.snapshot, PARTIES, input, run.now);
         expect(r.ok ? 'ok' : r.refusal.code).toBe('wrongOrganisation');
       }),
-      { numRuns: 60 },
+      { numRuns: 60, seed: SEED },
     );
   });
 });

@@ -1,13 +1,9 @@
 // §三(一) survey with its ten figures, and the plan adjustment chain with rejection at each step.
-import { CaseDriver } from '../helpers/case-driver';
+import { CaseDriver, ROAD } from '../helpers/case-driver';
 import { SURVEY } from '../helpers/decisions';
 import { stageOf } from '../../machines/case-view';
 
-function surveyed(): CaseDriver {
-  const d = new CaseDriver();
-  d.send('SURVEY_SUBMITTED', 'districtCivilAffairs', '2017-10-10');
-  return d;
-}
+const surveyed = () => ROAD.surveyed();
 
 function atCityVerification(): CaseDriver {
   const d = surveyed();

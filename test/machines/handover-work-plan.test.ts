@@ -1,13 +1,8 @@
 // §三(二) work plan: six sections or folded into the overall plan, and the escalation ladder.
-import { CaseDriver } from '../helpers/case-driver';
+import { CaseDriver, ROAD } from '../helpers/case-driver';
 import { WORK_PLAN } from '../helpers/decisions';
 
-function negotiating(settings = {}): CaseDriver {
-  const d = new CaseDriver('2017-10-09T01:00:00.000Z', { settings });
-  d.send('SURVEY_SUBMITTED', 'districtCivilAffairs', '2017-10-10');
-  d.send('SURVEY_CONFIRMED', 'districtCivilAffairs', '2017-10-11');
-  return d;
-}
+const negotiating = (settings = {}) => ROAD.negotiating(new CaseDriver('2017-10-09T01:00:00.000Z', { settings }));
 
 describe('§三(二) work plan', () => {
   it('needs all six sections', () => {
