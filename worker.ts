@@ -1,5 +1,6 @@
 // The worker: wires connection settings, workflows and activities, and runs until stopped.
 import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel } from '@temporalio/worker';
+import { Client, Connection } from '@temporalio/client';
 import { resolve } from 'node:path';
 import { loadTemporalSettings } from './config/temporal';
 import { createActivities } from './activities';
@@ -8,6 +9,8 @@ export async function runWorker(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger((process.env.HANDOVER_LOG_LEVEL ?? 'WARN') as LogLevel) });
   const settings = loadTemporalSettings();
   const connection = await NativeConnection.connect(settings.connectionOptions);
+  // Activities that read cases (the monthly report) query them through a client of the same server.
+  const clientConnection = await Connection.connect(settings.connectionOptions);
   try {
     const worker = await Worker.create({
       connection,
@@ -17,11 +20,14 @@ export async function runWorker(): Promise<void> {
       activities: createActivities({
         dataDir: resolve(process.env.HANDOVER_DATA_DIR ?? resolve(__dirname, 'data')),
         webhookUrl: process.env.HANDOVER_WEBHOOK_URL || undefined,
+        client: new Client({ connection: clientConnection, namespace: settings.namespace }),
+        reportsDir: process.env.HANDOVER_REPORTS_DIR ? resolve(process.env.HANDOVER_REPORTS_DIR) : undefined,
       }),
     });
     console.log(`[handover] worker polling task queue "${settings.taskQueue}" on ${settings.connectionOptions.address} (namespace ${settings.namespace})`);
     await worker.run();
   } finally {
+    await clientConnection.close();
     await connection.close();
   }
 }

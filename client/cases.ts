@@ -12,6 +12,7 @@ import type { Refusal } from '../machines/decide';
 import type { EventType } from '../machines/events';
 import type { Role } from '../machines/roles';
 import { handoverWorkflow, type HandoverWorkflowInput } from '../workflows/handover';
+import { caseRegisteredSignal, districtReportWorkflow, districtReportWorkflowId } from '../workflows/district-report';
 import { availableActionsQuery, caseStateQuery, decideUpdate, timelineQuery, type CaseState, type DecisionRequest, type TimelineEntry } from '../workflows/messages';
 import { DISTRICT, ENTERPRISE_NAME, STAGE, OVERDUE } from '../workflows/search-attributes';
 import { CaseAlreadyExistsError, CaseNotFoundError, DecisionRefusedError, InvalidInputError } from './errors';
@@ -20,6 +21,8 @@ export interface CaseClientOptions {
   taskQueue: string;
   /** For tests: continue-as-new after this many events. */
   historyLimit?: number;
+  /** Register the case with its district's monthly report workflow (§四(三)); default true. */
+  registerForReports?: boolean;
 }
 
 /** Validates one plan-table row and starts its case; refuses a second case for the same enterprise. */
@@ -48,13 +51,16 @@ export async function startCase(client: Client, opening: unknown, opts: CaseClie
     settings: o.settings,
     historyLimit: opts.historyLimit,
   };
+  let handle: WorkflowHandle<typeof handoverWorkflow>;
   try {
-    return await client.workflow.start(handoverWorkflow, {
+    handle = await client.workflow.start(handoverWorkflow, {
       workflowId: caseId,
       taskQueue: opts.taskQueue,
       args: [input],
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
       workflowIdConflictPolicy: 'FAIL',
+      // Returned by visibility listings: lets the HTTP API scope a parent group's list without a query per case.
+      memo: { parentGroup: o.parentGroup ?? null },
       typedSearchAttributes: [
         { key: DISTRICT, value: o.district },
         { key: ENTERPRISE_NAME, value: o.enterpriseName },
@@ -66,6 +72,31 @@ export async function startCase(client: Client, opening: unknown, opts: CaseClie
     if (err instanceof WorkflowExecutionAlreadyStartedError) throw new CaseAlreadyExistsError(caseId);
     throw err;
   }
+  if (opts.registerForReports !== false) await registerForDistrictReports(client, o, opts.taskQueue);
+  return handle;
+}
+
+/**
+ * §四(三): tells the district's report workflow about a new case, starting the workflow if it is
+ * not running (signal-with-start), so the district reports monthly until all its cases are done.
+ */
+export async function registerForDistrictReports(client: Client, o: Pick<CaseOpening, 'creditCode' | 'district' | 'settings'>, taskQueue: string): Promise<void> {
+  const s = o.settings ?? {};
+  await client.workflow.signalWithStart(districtReportWorkflow, {
+    workflowId: districtReportWorkflowId(o.district),
+    taskQueue,
+    args: [
+      {
+        district: o.district,
+        settings: {
+          ...(s.monthlyReportOnNonWorkingDay ? { monthlyReportOnNonWorkingDay: s.monthlyReportOnNonWorkingDay } : {}),
+          ...(s.monthlyReportReminderLeadDays !== undefined ? { monthlyReportReminderLeadDays: s.monthlyReportReminderLeadDays } : {}),
+        },
+      },
+    ],
+    signal: caseRegisteredSignal,
+    signalArgs: [caseIdFor(o.creditCode)],
+  });
 }
 
 /** Sends a decision; resolves with the new state, or throws DecisionRefusedError / CaseNotFoundError. */

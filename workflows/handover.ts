@@ -97,6 +97,7 @@ export async function handoverWorkflow(input: HandoverWorkflowInput): Promise<Ca
       nextDeadline: timers.find((t) => t.deadline),
       pendingTimers: timers,
       context: snapshot.context,
+      ...(input.people !== undefined ? { plannedPeople: input.people } : {}),
       decisions: timeline.filter((t) => t.kind === 'decision').length,
       ...(duplicate ? { duplicate } : {}),
     };

@@ -36,6 +36,8 @@ export interface CaseState {
   nextDeadline?: PendingTimer;
   pendingTimers: PendingTimer[];
   context: HandoverContext;
+  /** Workers and family members from the plan table (附件1), when the case was opened with them. */
+  plannedPeople?: number;
   /** Decisions applied so far (timeline length). */
   decisions: number;
   /** True when this request id had already been applied: nothing was changed. */

@@ -43,7 +43,7 @@ export async function startHarness(opts: {
 }): Promise<CaseHarness> {
   const dataDir = mkdtempSync(join(tmpdir(), 'handover-case-'));
   const outbox = new Outbox(join(dataDir, 'outbox.sqlite'));
-  const worker = await createTestWorker({ connection: opts.connection, taskQueue: opts.taskQueue, deps: { dataDir, outbox, webhookUrl: opts.webhookUrl } });
+  const worker = await createTestWorker({ connection: opts.connection, taskQueue: opts.taskQueue, deps: { dataDir, outbox, webhookUrl: opts.webhookUrl, client: opts.client } });
   const running = worker.run();
   return {
     client: opts.client,
