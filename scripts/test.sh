@@ -3,6 +3,7 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 bash "$ROOT/scripts/ensure.sh"
+bash "$ROOT/scripts/ensure-chromium.sh"
 cd "$ROOT"
 say "type-checking (tsc --noEmit)…"
 "$ROOT/node_modules/.bin/tsc" --noEmit -p "$ROOT"

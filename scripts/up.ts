@@ -5,6 +5,9 @@ import { Connection } from '@temporalio/client';
 import { loadTemporalSettings } from '../config/temporal';
 import { ensureSearchAttributes } from '../client/admin/search-attributes';
 import { ROOT, startDevServer, stopProcess, type RunningDevServer } from './servers/dev-server';
+import { loadApiSettings } from '../config/api';
+import { UsersStore, seedDemoUsers } from '../client/admin/users';
+import { runApiServer, type RunningApi } from '../client/api/run';
 
 const UI_PORT = Number(process.env.HANDOVER_UI_PORT ?? 8233);
 
@@ -39,10 +42,15 @@ async function main(): Promise<void> {
 
   // Node itself (with tsx's loader), not the tsx CLI, so signals reach the worker and not a wrapper.
   const worker = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'worker.ts')], { stdio: 'inherit', cwd: ROOT });
+  // The HTTP API and web console, in this process; demo users are seeded on the first start.
+  const apiSettings = loadApiSettings();
+  const demo = seedDemoUsers(new UsersStore(apiSettings.usersFile), join(ROOT, 'data', 'demo-tokens.json'));
+  let api: RunningApi | undefined;
   let stopping = false;
   const stopAll = async (code: number) => {
     if (stopping) return;
     stopping = true;
+    await api?.stop().catch(() => undefined);
     await stopProcess(worker);
     if (server) await server.stop();
     process.exit(code);
@@ -54,8 +62,22 @@ async function main(): Promise<void> {
     void stopAll(code ?? 0);
   });
 
+  try {
+    api = await runApiServer(apiSettings);
+  } catch (err) {
+    console.error(`[handover] ${(err as Error).message}`);
+    await stopAll(1);
+    return;
+  }
+
   console.log('');
   console.log(`[handover] 系统已启动 (system is up)`);
+  console.log(`[handover] 网页控制台 (web console): ${api.url}/`);
+  console.log(`[handover] 接口文档 (API docs, OpenAPI): ${api.url}/docs`);
+  if (demo.length) {
+    console.log('[handover] 演示用户令牌（登录控制台用；仅供演示）(demo users\' tokens, for signing in; demo only):');
+    for (const { user, token } of demo) console.log(`[handover]   ${user.name.padEnd(20)} ${user.role.padEnd(22)} ${user.org.padEnd(22)} ${token}`);
+  }
   if (server?.uiUrl) console.log(`[handover] Temporal Web UI: ${server.uiUrl}`);
   console.log(`[handover] Temporal: ${settings.connectionOptions.address}  namespace: ${settings.namespace}  task queue: ${settings.taskQueue}`);
   console.log('[handover] 按 Ctrl-C 停止 (press Ctrl-C to stop)');

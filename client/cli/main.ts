@@ -6,6 +6,8 @@ import { registerCalendarCommands } from './commands/calendar';
 import { registerCaseCommands } from './commands/cases';
 import { registerDefinitionCommands } from './commands/definition';
 import { registerDiagramCommand } from './commands/diagram';
+import { registerReportCommands } from './commands/reports';
+import { registerUserCommands } from './commands/users';
 import { HandoverError } from '../errors';
 import { LANGS, requestedLang, t, type Lang } from './i18n';
 import { CliError, processIo, writeLines, type Io } from './output';
@@ -66,9 +68,11 @@ export function buildProgram(io: Io, lang: Lang = requestedLang([])): Command {
 
   // Every command group registers itself here, in the order its commands appear in the help.
   registerCaseCommands(program, ctx);
+  registerReportCommands(program, ctx);
   registerCalendarCommands(program, ctx);
   registerDiagramCommand(program, ctx);
   registerDefinitionCommands(program, ctx);
+  registerUserCommands(program, ctx);
 
   // Again on the finished tree: commands added with addCommand() copy nothing, and group
   // commands only get their help subcommand once they have subcommands.

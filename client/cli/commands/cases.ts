@@ -14,6 +14,8 @@ import { ROLES, ROLE_NAMES, RoleSchema } from '../../../machines/roles';
 import { t } from '../i18n';
 import type { CliContext } from '../main';
 import { UsageError, printJson } from '../output';
+import type { User } from '../../admin/users';
+import { usersStore } from './users';
 
 /** `handover-<code>` or just the credit code. */
 export function caseRef(ref: string): string {
@@ -38,14 +40,25 @@ function readJson(arg: string | undefined, what: string): unknown {
   }
 }
 
-/** `--as <role>@<organisation>`, e.g. `districtCivilAffairs@九龙坡区`. */
-function parseActor(as: string): { role: (typeof ROLES)[number]; org: string } {
+/**
+ * `--as <role>@<organisation>` (e.g. `districtCivilAffairs@九龙坡区`) or the name of a user in the users file
+ * (`handover users add`), which stands for that user's role and organisation.
+ */
+export function parseActor(as: string, lookup: (name: string) => User | undefined = (name) => usersStore().byName(name)): { role: (typeof ROLES)[number]; org: string; user?: string } {
   const at = as.indexOf('@');
-  const role = RoleSchema.safeParse(at > 0 ? as.slice(0, at) : as);
-  if (at <= 0 || !role.success || at === as.length - 1) {
+  if (at < 0) {
+    const user = lookup(as);
+    if (user) return { role: user.role, org: user.org, user: user.name };
     throw new UsageError({
-      zh: `--as 应为 角色@组织，例如 districtCivilAffairs@九龙坡区；角色为：${ROLES.join(', ')}`,
-      en: `--as must be role@organisation, e.g. districtCivilAffairs@九龙坡区; roles: ${ROLES.join(', ')}`,
+      zh: `--as 应为用户名（handover users list）或 角色@组织，例如 districtCivilAffairs@九龙坡区：找不到用户 ${as}`,
+      en: `--as must be a user name (handover users list) or role@organisation, e.g. districtCivilAffairs@九龙坡区: no user ${as}`,
+    });
+  }
+  const role = RoleSchema.safeParse(as.slice(0, at));
+  if (at === 0 || !role.success || at === as.length - 1) {
+    throw new UsageError({
+      zh: `--as 应为用户名或 角色@组织，例如 districtCivilAffairs@九龙坡区；角色为：${ROLES.join(', ')}`,
+      en: `--as must be a user name or role@organisation, e.g. districtCivilAffairs@九龙坡区; roles: ${ROLES.join(', ')}`,
     });
   }
   return { role: role.data, org: as.slice(at + 1) };
@@ -88,7 +101,7 @@ export function registerCaseCommands(program: Command, ctx: CliContext): void {
     .description(t(lang, { zh: '向案件提交一项决定', en: 'send a decision to a case' }))
     .argument('<case>', t(lang, { zh: '案件编号或统一社会信用代码', en: 'case id or credit code' }))
     .argument('<event>', t(lang, { zh: '决定类型，见 handover events', en: 'decision type, see `handover events`' }))
-    .requiredOption('--as <role@org>', t(lang, { zh: '决定人：角色@组织', en: 'who decides: role@organisation' }))
+    .requiredOption('--as <user|role@org>', t(lang, { zh: '决定人：用户名，或 角色@组织', en: 'who decides: a user name, or role@organisation' }))
     .option('--data <json|@file>', t(lang, { zh: '决定内容（JSON）', en: 'the decision payload (JSON)' }))
     .option('--on <YYYY-MM-DD>', t(lang, { zh: '决定日期（默认今天）', en: 'date of the decision (default today)' }))
     .option('--request-id <id>', t(lang, { zh: '请求编号：重复提交只办理一次', en: 'request id: a repeated send is applied once' }))

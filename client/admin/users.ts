@@ -1,0 +1,186 @@
+// The people who use the engine: each user is a role plus an organisation, identified by a bearer token.
+// Stored in a JSON file (default data/users.json) holding only the sha256 of each token: a token is shown once.
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { z } from 'zod';
+import { creditCodeProblem } from '../../machines/credit-code';
+import { isKnownDistrict } from '../../machines/districts';
+import { CITY_ORG, CITY_ROLES, ROLES, RoleSchema, type Role } from '../../machines/roles';
+import { InvalidInputError, type Localized } from '../errors';
+
+export const DEFAULT_USERS_FILE = join(__dirname, '..', '..', 'data', 'users.json');
+
+/** A user as the API sees it once authenticated. */
+export interface User {
+  name: string;
+  role: Role;
+  org: string;
+  /** A human name or title shown in the console, e.g. 九龙坡区民政局 张科长. */
+  displayName?: string;
+}
+
+interface StoredUser extends User {
+  tokenSha256: string;
+  createdAt: string;
+}
+
+const DISTRICT_ROLES: readonly Role[] = ['districtGovernment', 'districtCivilAffairs', 'districtFinance'];
+
+/** Why `org` cannot be the organisation of a `role` user, or undefined when it can. */
+export function userOrgProblem(role: Role, org: string): Localized | undefined {
+  if (role === 'enterprise') return creditCodeProblem(org);
+  if (DISTRICT_ROLES.includes(role) && !isKnownDistrict(org)) return { zh: `不是已知的区县：${org}`, en: `not a known district: ${org}` };
+  if (role === 'township') {
+    const [district, township, ...rest] = org.split('/');
+    if (!district || !township || rest.length > 0 || !isKnownDistrict(district)) {
+      return { zh: `乡镇（街道）的组织应为 区县/乡镇，例如 九龙坡区/杨家坪街道：${org}`, en: `a township's organisation is district/township, e.g. 九龙坡区/杨家坪街道: ${org}` };
+    }
+  }
+  if (CITY_ROLES.includes(role) && org !== CITY_ORG) return { zh: `市级部门的组织应为 ${CITY_ORG}：${org}`, en: `a city body's organisation must be ${CITY_ORG}: ${org}` };
+  return undefined;
+}
+
+export const NewUserSchema = z
+  .object({
+    name: z.string().regex(/^[\p{L}\p{N}._-]{2,64}$/u, '用户名为 2 至 64 个字母、数字、点、下划线或连字符 (2 to 64 letters, digits, dots, underscores or hyphens)'),
+    role: RoleSchema,
+    org: z.string().trim().min(1).max(200),
+    displayName: z.string().trim().min(1).max(100).optional(),
+  })
+  .strict()
+  .superRefine((u, ctx) => {
+    const problem = userOrgProblem(u.role, u.org);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['org'], message: `${problem.zh} (${problem.en})` });
+  });
+
+const FileSchema = z.object({
+  users: z.array(
+    z.object({ name: z.string(), role: RoleSchema, org: z.string(), displayName: z.string().optional(), tokenSha256: z.string().regex(/^[0-9a-f]{64}$/), createdAt: z.string() }),
+  ),
+});
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('hex');
+}
+
+/** Users with hashed tokens in one JSON file; every change is written atomically (temp file + rename). */
+export class UsersStore {
+  private users: StoredUser[] = [];
+  private byHash = new Map<string, StoredUser>();
+
+  constructor(readonly file: string = DEFAULT_USERS_FILE) {
+    this.reload();
+  }
+
+  /** Re-reads the file (users added by the CLI while the server runs are seen on the next miss). */
+  reload(): void {
+    if (!existsSync(this.file)) {
+      this.users = [];
+    } else {
+      const parsed = FileSchema.safeParse(JSON.parse(readFileSync(this.file, 'utf8')));
+      if (!parsed.success) throw new Error(`用户文件格式错误 (malformed users file) ${this.file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+      this.users = parsed.data.users as StoredUser[];
+    }
+    this.byHash = new Map(this.users.map((u) => [u.tokenSha256, u]));
+  }
+
+  list(): User[] {
+    return this.users.map(publicUser);
+  }
+
+  byName(name: string): User | undefined {
+    const u = this.users.find((x) => x.name === name);
+    return u && publicUser(u);
+  }
+
+  /** The user holding this token, or undefined. Only hashes are compared; the map lookup is by hash. */
+  authenticate(token: string): User | undefined {
+    if (!token) return undefined;
+    const hash = hashToken(token);
+    let u = this.byHash.get(hash);
+    if (!u && existsSync(this.file)) {
+      this.reload();
+      u = this.byHash.get(hash);
+    }
+    return u && publicUser(u);
+  }
+
+  /** Adds a user and returns its token (shown once, never stored); a name already taken is refused. */
+  add(input: unknown): { user: User; token: string } {
+    const parsed = NewUserSchema.safeParse(input);
+    if (!parsed.success) {
+      throw new InvalidInputError(parsed.error.issues.map((i) => ({ path: i.path.join('.') || '(root)', message: i.message })), { zh: '用户', en: 'user' });
+    }
+    this.reload();
+    if (this.users.some((u) => u.name === parsed.data.name)) {
+      throw new InvalidInputError([{ path: 'name', message: `用户名已存在：${parsed.data.name} (name already taken)` }], { zh: '用户', en: 'user' });
+    }
+    const token = `hov_${randomBytes(24).toString('base64url')}`;
+    const stored: StoredUser = { ...parsed.data, tokenSha256: hashToken(token), createdAt: new Date().toISOString() };
+    this.users.push(stored);
+    this.save();
+    return { user: publicUser(stored), token };
+  }
+
+  /** Issues a new token for an existing user; the old one stops working. */
+  rotate(name: string): string {
+    this.reload();
+    const u = this.users.find((x) => x.name === name);
+    if (!u) throw new InvalidInputError([{ path: 'name', message: `用户不存在：${name} (unknown user)` }], { zh: '用户', en: 'user' });
+    const token = `hov_${randomBytes(24).toString('base64url')}`;
+    u.tokenSha256 = hashToken(token);
+    this.save();
+    return token;
+  }
+
+  private save(): void {
+    mkdirSync(dirname(this.file), { recursive: true });
+    const tmp = `${this.file}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify({ users: this.users }, null, 2) + '\n', { mode: 0o600 });
+    renameSync(tmp, this.file);
+    this.byHash = new Map(this.users.map((x) => [x.tokenSha256, x]));
+  }
+}
+
+function publicUser(u: StoredUser): User {
+  return { name: u.name, role: u.role, org: u.org, ...(u.displayName ? { displayName: u.displayName } : {}) };
+}
+
+/** One demo user per role for the sample case (samples/case.json), as `npm start` seeds them. */
+export const DEMO_USERS: ReadonlyArray<User> = [
+  { name: 'district-operator', role: 'districtCivilAffairs', org: '九龙坡区', displayName: '九龙坡区民政局 经办人' },
+  { name: 'district-gov', role: 'districtGovernment', org: '九龙坡区', displayName: '九龙坡区人民政府' },
+  { name: 'district-finance', role: 'districtFinance', org: '九龙坡区', displayName: '九龙坡区财政局' },
+  { name: 'township', role: 'township', org: '九龙坡区/杨家坪街道', displayName: '杨家坪街道办事处' },
+  { name: 'enterprise', role: 'enterprise', org: '91500000202812345P', displayName: '重庆某机械厂' },
+  { name: 'parent-group', role: 'parentGroup', org: '重庆机电控股（集团）公司', displayName: '重庆机电控股（集团）公司' },
+  { name: 'city-civil-affairs', role: 'cityCivilAffairs', org: CITY_ORG, displayName: '市民政局' },
+  { name: 'city-sasac', role: 'citySasac', org: CITY_ORG, displayName: '市国资委' },
+  { name: 'city-urban', role: 'cityUrbanManagement', org: CITY_ORG, displayName: '市城管委' },
+  { name: 'city-finance', role: 'cityFinance', org: CITY_ORG, displayName: '市财政局' },
+];
+
+/**
+ * Adds the demo users that are missing and returns the tokens of those added. Tokens of users seeded on an earlier
+ * start are kept in `tokensFile` (data/demo-tokens.json, demo only) so `npm start` can print them again.
+ */
+export function seedDemoUsers(store: UsersStore, tokensFile: string): Array<{ user: User; token: string }> {
+  const known: Record<string, string> = existsSync(tokensFile) ? (JSON.parse(readFileSync(tokensFile, 'utf8')) as Record<string, string>) : {};
+  const out: Array<{ user: User; token: string }> = [];
+  for (const demo of DEMO_USERS) {
+    const existing = store.byName(demo.name);
+    if (!existing) {
+      const added = store.add(demo);
+      known[demo.name] = added.token;
+      out.push(added);
+    } else if (known[demo.name] && store.authenticate(known[demo.name]!)?.name === demo.name) {
+      out.push({ user: existing, token: known[demo.name]! });
+    }
+  }
+  mkdirSync(dirname(tokensFile), { recursive: true });
+  writeFileSync(tokensFile, JSON.stringify(known, null, 2) + '\n', { mode: 0o600 });
+  return out;
+}
+
+export { ROLES };

@@ -1,0 +1,56 @@
+// Who may see what: an enterprise its own case, district and township bodies their district's cases, city bodies
+// all cases, a parent group its enterprises' cases. Acting is narrower still and is decided by the workflow's
+// validator (machines/roles.ts organisationMismatch) from the actor the API derives from the authenticated user.
+import { caseIdFor } from '../../machines/case-input';
+import { CITY_ROLES, type CaseParties, type Role } from '../../machines/roles';
+import type { User } from '../admin/users';
+import type { Localized } from '../errors';
+
+const DISTRICT_ROLES: readonly Role[] = ['districtGovernment', 'districtCivilAffairs', 'districtFinance'];
+
+/** The district a district or township user belongs to; undefined for others. */
+export function userDistrict(user: User): string | undefined {
+  if (DISTRICT_ROLES.includes(user.role)) return user.org;
+  if (user.role === 'township') return user.org.split('/')[0];
+  return undefined;
+}
+
+export function isCityUser(user: User): boolean {
+  return CITY_ROLES.includes(user.role);
+}
+
+/** Why `user` may not see the case of these parties, or undefined when it may. */
+export function caseAccessProblem(user: User, parties: CaseParties): Localized | undefined {
+  if (isCityUser(user)) return undefined;
+  if (user.role === 'enterprise') {
+    return user.org === parties.creditCode ? undefined : { zh: `企业用户只能查看本企业的案件（${user.org}）`, en: `an enterprise user sees its own case only (${user.org})` };
+  }
+  if (user.role === 'parentGroup') {
+    return parties.parentGroup === user.org ? undefined : { zh: `${user.org} 不是本案企业的上级集团`, en: `${user.org} is not this enterprise's parent group` };
+  }
+  const district = userDistrict(user);
+  if (district && district === parties.district) return undefined;
+  return { zh: `${user.org} 只能查看本区县（${district ?? '—'}）的案件，本案属 ${parties.district}`, en: `${user.org} sees the cases of its own district (${district ?? '—'}) only; this case is in ${parties.district}` };
+}
+
+/** Visibility-query clauses restricting a case list to what `user` may see; null when the user sees none by query. */
+export function listScope(user: User): string[] {
+  if (isCityUser(user)) return [];
+  if (user.role === 'enterprise') return [`WorkflowId = ${quote(caseIdFor(user.org))}`];
+  const district = userDistrict(user);
+  if (district) return [`HandoverDistrict = ${quote(district)}`];
+  // A parent group: no search attribute names it; the API filters the rows by their memo instead.
+  return [];
+}
+
+/** The report districts `user` may download: '*' for city bodies. */
+export function reportScope(user: User): '*' | string[] {
+  if (isCityUser(user)) return '*';
+  const district = userDistrict(user);
+  return district ? [district] : [];
+}
+
+/** A visibility-query string literal. */
+export function quote(value: string): string {
+  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}

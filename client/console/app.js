@@ -1,0 +1,340 @@
+// The web console: sign in with a token, the case list, a case page (diagram, deadlines, timeline, decision forms), reports.
+// Plain ES modules over the HTTP API; no build step.
+import { TEXT, tr } from './i18n.js';
+import { build, clearIssues, h, showIssues } from './forms.js';
+
+const app = document.getElementById('app');
+let lang = localStorage.getItem('handover.lang') === 'en' ? 'en' : 'zh';
+let token = localStorage.getItem('handover.token') ?? '';
+let me = null;
+let labels = null;
+const T = (key) => tr(TEXT[key], lang);
+const L = (entry) => tr(entry, lang);
+
+class ApiError extends Error {
+  constructor(status, body) {
+    const err = body?.error ?? { code: 'http' + status, message: { zh: `请求失败（HTTP ${status}）`, en: `request failed (HTTP ${status})` } };
+    super(err.message.en);
+    this.status = status;
+    this.code = err.code;
+    this.text = err.message;
+    this.issues = err.issues ?? [];
+  }
+}
+
+async function api(path, opts = {}) {
+  const res = await fetch(path, {
+    ...opts,
+    headers: { authorization: `Bearer ${token}`, ...(opts.body ? { 'content-type': 'application/json' } : {}), ...(opts.headers ?? {}) },
+  });
+  const isJson = (res.headers.get('content-type') ?? '').includes('json');
+  const body = isJson ? await res.json() : await res.text();
+  if (!res.ok) {
+    if (res.status === 401 && path !== '/api/me') signOut();
+    throw new ApiError(res.status, isJson ? body : undefined);
+  }
+  return body;
+}
+
+function signOut() {
+  token = '';
+  me = null;
+  localStorage.removeItem('handover.token');
+  location.hash = '#/login';
+  render();
+}
+
+function header() {
+  document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
+  for (const el of document.querySelectorAll('[data-i18n]')) el.textContent = T(el.dataset.i18n);
+  document.getElementById('lang').textContent = lang === 'zh' ? 'English' : '中文';
+  document.getElementById('nav').hidden = !me;
+  document.getElementById('signout').hidden = !me;
+  document.getElementById('who').textContent = me ? `${me.displayName ?? me.name} · ${L(me.roleName)} · ${me.org}` : '';
+}
+
+document.getElementById('lang').addEventListener('click', () => {
+  lang = lang === 'zh' ? 'en' : 'zh';
+  localStorage.setItem('handover.lang', lang);
+  render();
+});
+document.getElementById('signout').addEventListener('click', signOut);
+window.addEventListener('hashchange', () => render());
+
+const errorBanner = (err) => h('div', { class: 'banner error', role: 'alert', 'data-testid': 'error' }, L(err.text ?? { zh: String(err.message), en: String(err.message) }));
+
+async function render() {
+  if (token && !me) {
+    try {
+      me = await api('/api/me');
+      labels = await api('/api/labels');
+    } catch (err) {
+      token = '';
+      localStorage.removeItem('handover.token');
+      header();
+      return renderLogin(err);
+    }
+  }
+  header();
+  if (!me) return renderLogin();
+  const hash = location.hash || '#/cases';
+  const m = /^#\/case\/([^/?]+)/.exec(hash);
+  if (m) return renderCase(decodeURIComponent(m[1]));
+  if (hash.startsWith('#/reports')) return renderReports();
+  return renderList();
+}
+
+// ——— sign in ———
+function renderLogin(err) {
+  const input = h('input', { id: 'token', type: 'password', autocomplete: 'off', 'data-testid': 'token', placeholder: 'hov_…' });
+  const form = h('form', { class: 'card login', 'data-testid': 'login' },
+    h('h1', {}, T('signInTitle')),
+    h('p', { class: 'muted' }, T('signInHelp')),
+    h('label', {}, T('token'), input),
+    err ? errorBanner(err) : null,
+    h('p', {}, h('button', { class: 'primary', type: 'submit', 'data-testid': 'sign-in' }, T('signIn'))));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    token = input.value.trim();
+    localStorage.setItem('handover.token', token);
+    me = null;
+    if (location.hash.startsWith('#/login') || !location.hash) location.hash = '#/cases';
+    await render();
+  });
+  app.replaceChildren(form);
+  input.focus();
+}
+
+// ——— case list ———
+const ROW_H = 34;
+let listCache = { key: '', rows: [], truncated: false };
+
+function filtersFromHash() {
+  const q = new URLSearchParams(location.hash.split('?')[1] ?? '');
+  return { district: q.get('district') ?? '', stage: q.get('stage') ?? '', overdue: q.get('overdue') === 'true', due: q.get('due') ?? '', text: q.get('q') ?? '' };
+}
+
+async function renderList() {
+  const f = filtersFromHash();
+  const stageSel = h('select', { name: 'stage', 'data-testid': 'filter-stage' }, h('option', { value: '' }, T('any')),
+    Object.entries(labels.stages).map(([k, v]) => h('option', { value: k, selected: f.stage === k }, `${L(v)}`)));
+  const district = h('input', { name: 'district', value: me.district ?? f.district, disabled: !!me.district && !me.role.startsWith('city'), size: 12, 'data-testid': 'filter-district' });
+  const overdue = h('input', { type: 'checkbox', name: 'overdue', checked: f.overdue });
+  const due = h('input', { name: 'due', value: f.due, size: 5, inputmode: 'numeric' });
+  const text = h('input', { name: 'q', value: f.text, size: 18, 'data-testid': 'filter-text' });
+  const form = h('form', { class: 'filters' },
+    h('label', {}, T('district'), h('br'), district),
+    h('label', {}, T('stage'), h('br'), stageSel),
+    h('label', {}, h('br'), overdue, ' ', T('overdueOnly')),
+    h('label', {}, T('dueWithin'), h('br'), due),
+    h('label', {}, T('search'), h('br'), text),
+    h('button', { class: 'primary', type: 'submit' }, T('apply')));
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const q = new URLSearchParams();
+    if (district.value && !district.disabled) q.set('district', district.value.trim());
+    if (stageSel.value) q.set('stage', stageSel.value);
+    if (overdue.checked) q.set('overdue', 'true');
+    if (due.value.trim()) q.set('due', due.value.trim());
+    if (text.value.trim()) q.set('q', text.value.trim());
+    location.hash = `#/cases?${q}`;
+  });
+  const count = h('div', { class: 'muted', 'data-testid': 'case-count' }, T('loading'));
+  const upcoming = h('ol', { class: 'upcoming', 'data-testid': 'upcoming' });
+  const list = h('div', { class: 'list', 'data-testid': 'case-list', role: 'list' });
+  const head = h('div', { class: 'list-head' }, ['colCase', 'colEnterprise', 'colDistrict', 'colStage', 'colDeadline', 'colStatus'].map((k) => h('span', {}, T(k))));
+  app.replaceChildren(
+    h('div', { class: 'card' }, form),
+    h('div', { class: 'card' }, h('h2', {}, T('upcoming')), upcoming),
+    h('div', { class: 'card' }, count, head, list));
+
+  const params = new URLSearchParams();
+  if (f.district && !me.district) params.set('district', f.district);
+  if (f.stage) params.set('stage', f.stage);
+  if (f.overdue) params.set('overdue', 'true');
+  if (f.due) params.set('dueWithinDays', f.due);
+  const key = params.toString();
+  let data;
+  try {
+    data = listCache.key === key && listCache.at > Date.now() - 5000 ? listCache : await api(`/api/cases?${key}`);
+  } catch (err) {
+    count.replaceChildren(errorBanner(err));
+    return;
+  }
+  listCache = { key, cases: data.cases, truncated: data.truncated, at: Date.now() };
+  const needle = f.text.toLowerCase();
+  const rows = needle ? data.cases.filter((c) => `${c.enterprise ?? ''} ${c.creditCode}`.toLowerCase().includes(needle)) : data.cases;
+  count.textContent = `${rows.length} ${T('cases')}${data.truncated ? ' — ' + T('truncated') : ''}`;
+
+  const soon = rows.filter((r) => r.nextDeadline && r.status === 'RUNNING').sort((a, b) => a.nextDeadline.localeCompare(b.nextDeadline)).slice(0, 8);
+  upcoming.replaceChildren(...(soon.length ? soon.map((r) => h('li', {}, h('a', { href: `#/case/${r.caseId}` }, `${r.nextDeadline.slice(0, 10)}  ${r.enterprise ?? r.creditCode}`), ' ', stageName(r.stage))) : [h('li', { class: 'muted' }, T('noUpcoming'))]));
+
+  // Virtualised rows: only those in view (plus a margin) exist in the DOM, so thousands of cases scroll smoothly.
+  const spacer = h('div', { style: `height:${rows.length * ROW_H}px;position:relative` });
+  list.replaceChildren(spacer);
+  let drawn = '';
+  const draw = () => {
+    const first = Math.max(0, Math.floor(list.scrollTop / ROW_H) - 10);
+    const last = Math.min(rows.length, Math.ceil((list.scrollTop + list.clientHeight) / ROW_H) + 10);
+    if (drawn === `${first}-${last}`) return;
+    drawn = `${first}-${last}`;
+    const frag = document.createDocumentFragment();
+    for (let i = first; i < last; i++) {
+      const r = rows[i];
+      frag.append(h('div', { class: 'row', role: 'listitem', style: `top:${i * ROW_H}px`, 'data-case': r.caseId, onclick: () => (location.hash = `#/case/${r.caseId}`) },
+        h('span', {}, r.creditCode),
+        h('span', {}, r.enterprise ?? ''),
+        h('span', {}, r.district ?? ''),
+        h('span', {}, stageName(r.stage)),
+        h('span', { class: r.overdue ? 'overdue' : '' }, r.nextDeadline ? r.nextDeadline.slice(0, 10) : '—', r.overdue ? ` ${T('overdue')}` : ''),
+        h('span', {}, r.status === 'RUNNING' ? '' : T('closed'))));
+    }
+    spacer.replaceChildren(frag);
+  };
+  list.addEventListener('scroll', () => requestAnimationFrame(draw), { passive: true });
+  new ResizeObserver(() => { drawn = ''; draw(); }).observe(list);
+  draw();
+}
+
+const stageName = (stage) => (labels.stages[stage] ? L(labels.stages[stage]) : stage ?? '');
+const stateName = (path) => (labels.states[path] ? L(labels.states[path]) : path);
+const beijing = (iso) => new Date(Date.parse(iso) + 8 * 3600e3).toISOString().slice(0, 16).replace('T', ' ');
+const todayBeijing = () => new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
+
+// ——— one case ———
+async function renderCase(caseId, flash) {
+  app.replaceChildren(h('p', { class: 'muted' }, T('loading')));
+  let view, timeline, actions, svg;
+  try {
+    [view, timeline, actions, svg] = await Promise.all([
+      api(`/api/cases/${encodeURIComponent(caseId)}`),
+      api(`/api/cases/${encodeURIComponent(caseId)}/timeline`),
+      api(`/api/cases/${encodeURIComponent(caseId)}/actions`),
+      api(`/api/cases/${encodeURIComponent(caseId)}/diagram.svg?lang=${lang}`),
+    ]);
+  } catch (err) {
+    app.replaceChildren(h('p', {}, h('a', { href: '#/cases' }, T('back'))), errorBanner(err));
+    return;
+  }
+  const s = view.state;
+  const c = s.context;
+  const facts = h('dl', { class: 'facts' },
+    h('dt', {}, T('enterprise')), h('dd', {}, `${c.enterpriseName}（${c.parties.creditCode}）`),
+    h('dt', {}, T('district')), h('dd', {}, c.parties.district + (c.parties.township ? ` · ${T('receiver')}：${c.parties.township.split('/')[1]}` : '')),
+    h('dt', {}, T('stage')), h('dd', { 'data-testid': 'stage' }, `${stageName(s.stage)}（${labels.stages[s.stage]?.clause ?? ''}）${s.status === 'done' ? ' ' + T('closed') : ''}`),
+    h('dt', {}, T('currentState')), h('dd', { 'data-testid': 'current-state' }, view.activeStateLabels.map((x) => L(x)).join('；')),
+    h('dt', {}, T('responsibility')), h('dd', {}, L(labels.roles[s.responsibility])),
+    h('dt', {}, T('overdue')), h('dd', { class: s.overdue ? 'overdue' : '' }, s.overdue ? T('yes') : T('no')),
+    h('dt', {}, T('decisions')), h('dd', {}, String(s.decisions)));
+
+  const diagram = h('div', { class: 'diagram', 'data-testid': 'diagram' });
+  diagram.innerHTML = svg;
+
+  const deadlines = h('div', { 'data-testid': 'deadlines' }, view.deadlines.length
+    ? view.deadlines.map((d) => h('div', {},
+        h('div', {}, h('strong', {}, L(d.label)), `：${d.due}（${T('dueOn')} ${beijing(d.at)}，${d.clause}）`),
+        d.explanation[lang].length ? h('details', {}, h('summary', { class: 'muted' }, lang === 'zh' ? '计算说明' : 'how it was computed'), h('div', { class: 'explain' }, d.explanation[lang].map((l) => h('div', {}, l)))) : null))
+    : [h('p', { class: 'muted' }, T('noDeadlines'))]);
+
+  const actionsBox = h('div', { 'data-testid': 'actions' });
+  if (!actions.canAct) actionsBox.append(h('p', { class: 'muted' }, T('cannotAct'), L(actions.reason)));
+  else if (!actions.actions.length) actionsBox.append(h('p', { class: 'muted' }, T('noActions')));
+  else for (const a of actions.actions) actionsBox.append(decisionForm(caseId, a));
+
+  const tl = h('table', { class: 'timeline', 'data-testid': 'timeline' },
+    h('thead', {}, h('tr', {}, ['when', 'what', 'who', 'after'].map((k) => h('th', {}, T(k))))),
+    h('tbody', {}, timeline.map((e) => h('tr', {},
+      h('td', {}, beijing(e.at)),
+      h('td', {}, e.kind === 'decision' ? `${L(labels.events[e.type]?.title) || e.type}` : e.kind === 'timer' ? `${T('timer')}：${L(labels.timers[e.type]) || e.type}` : `${T('notification')}：${L(labels.notifications[e.type]) || e.type}`,
+        e.occurredOn && e.kind === 'decision' ? h('div', { class: 'muted' }, `${T('occurredOn')} ${e.occurredOn}`) : null),
+      h('td', {}, e.actor ? `${L(labels.roles[e.actor.role])} ${e.actor.org}${e.actor.user ? ` (${e.actor.user})` : ''}` : ''),
+      h('td', {}, (e.after ?? []).map(stateName).join('；'))))));
+
+  app.replaceChildren(
+    h('p', {}, h('a', { href: '#/cases' }, T('back'))),
+    flash ?? '',
+    h('div', { class: 'case-grid' },
+      h('div', {},
+        h('div', { class: 'card' }, h('h1', { 'data-testid': 'case-title' }, `${c.enterpriseName}`), facts),
+        h('div', { class: 'card' }, h('h2', {}, T('diagram')), diagram)),
+      h('div', {},
+        h('div', { class: 'card' }, h('h2', {}, T('yourActions')), actionsBox),
+        h('div', { class: 'card' }, h('h2', {}, T('deadlines')), deadlines),
+        h('div', { class: 'card' }, h('h2', {}, T('timeline')), tl))));
+  // Bring the highlighted state into view.
+  const active = diagram.querySelector('g.node.active');
+  if (active) {
+    const box = diagram.getBoundingClientRect();
+    const r = active.getBoundingClientRect();
+    diagram.scrollLeft += r.left - box.left - (box.width - r.width) / 2;
+    diagram.scrollTop += r.top - box.top - (box.height - r.height) / 2;
+  }
+}
+
+function decisionForm(caseId, action) {
+  const fields = build(action.schema, 'data', lang, true);
+  const date = h('input', { type: 'date', name: 'occurredOn', value: todayBeijing(), 'data-path': 'occurredOn' });
+  const result = h('div', { 'data-testid': `result-${action.type}` });
+  const submit = h('button', { class: 'primary', type: 'submit', 'data-testid': `submit-${action.type}` }, T('submit'));
+  const form = h('form', { 'data-action': action.type, novalidate: true },
+    fields.el,
+    h('div', { class: 'field', 'data-field': 'occurredOn' }, h('label', {}, h('span', { class: 'name' }, T('occurredOn')), h('br'), date), h('div', { class: 'err', 'data-error-for': 'occurredOn', 'data-testid': 'error-occurredOn' })),
+    h('p', {}, submit), result);
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    result.replaceChildren();
+    clearIssues(form);
+    const issues = [];
+    fields.check(issues);
+    if (issues.length) {
+      showIssues(form, issues);
+      result.append(h('div', { class: 'banner error', role: 'alert' }, T('fieldErrors')));
+      return;
+    }
+    submit.disabled = true;
+    try {
+      await api(`/api/cases/${encodeURIComponent(caseId)}/decisions`, {
+        method: 'POST',
+        body: JSON.stringify({ type: action.type, occurredOn: date.value || undefined, data: fields.get() ?? {}, requestId: crypto.randomUUID() }),
+      });
+      listCache.key = '';
+      await renderCase(caseId, h('div', { class: 'banner ok', role: 'status', 'data-testid': 'flash' }, T('applied'), L(action.title)));
+    } catch (err) {
+      submit.disabled = false;
+      const left = err.issues?.length ? showIssues(form, err.issues) : [];
+      result.append(h('div', { class: 'banner error', role: 'alert', 'data-testid': 'refusal' }, T('refused'), L(err.text), left.length ? ` (${left.map((i) => i.path).join(', ')})` : ''));
+    }
+  });
+  return h('details', { class: 'action', 'data-testid': `action-${action.type}` },
+    h('summary', {}, `${L(action.title)}（${action.clause}）`, h('span', { class: 'muted' }, ` ${action.type}`)), form);
+}
+
+// ——— reports ———
+async function renderReports() {
+  app.replaceChildren(h('p', { class: 'muted' }, T('loading')));
+  let files;
+  try {
+    files = await api('/api/reports');
+  } catch (err) {
+    app.replaceChildren(errorBanner(err));
+    return;
+  }
+  const download = async (f) => {
+    const res = await fetch(f.url, { headers: { authorization: `Bearer ${token}` } });
+    if (!res.ok) return;
+    const url = URL.createObjectURL(await res.blob());
+    const a = h('a', { href: url, download: f.file });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  };
+  app.replaceChildren(h('div', { class: 'card', 'data-testid': 'reports' }, h('h1', {}, T('reports')),
+    files.length
+      ? h('table', { class: 'timeline' }, h('tbody', {}, files.map((f) => h('tr', {},
+          h('td', {}, f.district), h('td', {}, h('a', { href: '#/reports', onclick: (e) => { e.preventDefault(); download(f); } }, f.file)),
+          h('td', { class: 'muted' }, `${Math.ceil(f.size / 1024)} KB`), h('td', { class: 'muted' }, beijing(f.modifiedAt))))))
+      : h('p', { class: 'muted' }, T('noReports'))));
+}
+
+render();
