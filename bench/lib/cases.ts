@@ -1,0 +1,157 @@
+// Starting benchmark cases and driving them through the whole process, for the engine and for the baseline alike.
+import type { Client } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { shanghaiDate } from '../../machines/calendar';
+import { caseIdFor } from '../../machines/case-input';
+import type { EventType } from '../../machines/events';
+import type { CaseParties, Role } from '../../machines/roles';
+import { PAYLOADS, orgFor } from '../../test/helpers/decisions';
+import type { HandoverWorkflowInput } from '../../workflows/handover';
+import { decideUpdate, type DecisionRequest } from '../../workflows/messages';
+import { DISTRICT, ENTERPRISE_NAME, OVERDUE, STAGE } from '../../workflows/search-attributes';
+import { cpuMs, creditCode, nowMs, pool } from './common';
+
+/** Which workflow runs the case: the engine (statechart host) or the hand-written baseline. */
+export type Engine = 'handover' | 'baseline';
+export const WORKFLOW_TYPE: Record<Engine, string> = { handover: 'handoverWorkflow', baseline: 'baselineHandoverWorkflow' };
+
+/** The whole case of test/workflows/handover-lifecycle.timeskipping.test.ts: survey → transition decided (12 decisions). */
+export const LIFECYCLE: ReadonlyArray<readonly [EventType, Role]> = [
+  ['SURVEY_SUBMITTED', 'districtCivilAffairs'],
+  ['SURVEY_CONFIRMED', 'districtCivilAffairs'],
+  ['WORK_PLAN_PROPOSED', 'township'],
+  ['WORK_PLAN_ACCEPTED', 'enterprise'],
+  ['AGREEMENT_SIGNED', 'enterprise'],
+  ['AGREEMENT_SIGNED', 'districtGovernment'],
+  ['FACILITIES_HANDED_OVER', 'enterprise'],
+  ['FACILITIES_INSPECTED', 'districtCivilAffairs'],
+  ['COMMUNITY_SETUP_DECIDED', 'township'],
+  ['COMMUNITY_ESTABLISHED', 'township'],
+  ['RESIDENTS_COMMITTEE_ELECTED', 'township'],
+  ['TRANSITION_DECIDED', 'districtGovernment'],
+];
+
+/** Timers that fire after the last decision: two transition reminders (each a `notify` activity) and the end. */
+export const TIMERS_AFTER_DECISIONS = 3;
+
+export interface BenchCase {
+  workflowId: string;
+  parties: CaseParties;
+  firstRunId: string;
+}
+
+export function partiesFor(prefix: string, i: number): CaseParties {
+  return { creditCode: creditCode(prefix, i), district: '九龙坡区', township: '九龙坡区/杨家坪街道', parentGroup: '重庆机电控股（集团）公司' };
+}
+
+/** Starts one case of `engine` (the same input and search attributes `client/cases.ts startCase` gives). */
+export async function startBenchCase(client: Client, engine: Engine, taskQueue: string, prefix: string, i: number, historyLimit?: number): Promise<BenchCase> {
+  const parties = partiesFor(prefix, i);
+  const workflowId = `${caseIdFor(parties.creditCode)}${engine === 'baseline' ? '-baseline' : ''}`;
+  const enterpriseName = `重庆某机械厂${i}`;
+  const input: HandoverWorkflowInput = {
+    caseId: workflowId,
+    parties,
+    enterpriseName,
+    residentialArea: '机械厂职工家属区',
+    people: 3200,
+    // The notice's 2017 target would flag every case started today (as in the tests).
+    settings: { cityTargetDate: '2099-12-31' },
+    historyLimit,
+  };
+  const handle = await client.workflow.start(WORKFLOW_TYPE[engine], {
+    workflowId,
+    taskQueue,
+    args: [input],
+    workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    typedSearchAttributes: [
+      { key: DISTRICT, value: parties.district },
+      { key: ENTERPRISE_NAME, value: enterpriseName },
+      { key: STAGE, value: 'survey' },
+      { key: OVERDUE, value: false },
+    ],
+  });
+  return { workflowId, parties, firstRunId: handle.firstExecutionRunId };
+}
+
+export interface DecisionResult {
+  stage: string;
+  status: string;
+}
+
+/** One decision as an Update round trip; resolves with the state the workflow returned. */
+export async function decide(client: Client, c: BenchCase, step: number, occurredOn: string): Promise<DecisionResult> {
+  const [type, role] = LIFECYCLE[step]!;
+  const request: DecisionRequest = {
+    type,
+    actor: { role, org: orgFor(role, c.parties) },
+    occurredOn,
+    data: PAYLOADS[type],
+    requestId: `${c.workflowId}-${step}`,
+  };
+  return client.workflow.getHandle(c.workflowId).executeUpdate(decideUpdate, { args: [request], updateId: request.requestId }) as Promise<DecisionResult>;
+}
+
+export interface PhaseFigures {
+  cases: number;
+  decisions: number;
+  /** Wall time of starting the cases and sending every decision. */
+  decisionsMs: number;
+  /** Wall time of the 3-year transition in virtual time until every case reported done. */
+  transitionMs: number;
+  totalMs: number;
+  /** Process CPU (worker + client in this process) over the whole lifecycle. */
+  cpuMs: number;
+  decisionsCpuMs: number;
+}
+
+/**
+ * Drives `n` cases through the whole process on the time-skipping server in two phases: (A) start every case
+ * and send its 12 decisions, `concurrency` cases in flight, with time skipping locked (so no deadline of a
+ * case still deciding passes while another case's 3 years are skipped); (B) skip 3 years and a few days, then
+ * check that every case completed.
+ */
+export async function runLifecycles(opts: {
+  env: TestWorkflowEnvironment;
+  /** A client whose `result()` leaves time skipping locked. */
+  plainClient: Client;
+  engine: Engine;
+  taskQueue: string;
+  n: number;
+  concurrency: number;
+  prefix: string;
+  historyLimit?: number;
+  onProgress?: (done: number) => void;
+}): Promise<PhaseFigures & { cases_: BenchCase[] }> {
+  const { env, plainClient, n } = opts;
+  const day = shanghaiDate(await env.currentTimeMs());
+  const cases: BenchCase[] = new Array(n);
+  const cpu0 = process.cpuUsage();
+  const t0 = nowMs();
+  let done = 0;
+  await pool(n, opts.concurrency, async (i) => {
+    const c = await startBenchCase(plainClient, opts.engine, opts.taskQueue, opts.prefix, i, opts.historyLimit);
+    cases[i] = c;
+    for (let step = 0; step < LIFECYCLE.length; step++) await decide(plainClient, c, step, day);
+    if (++done % 500 === 0) opts.onProgress?.(done);
+  });
+  const t1 = nowMs();
+  const decisionsCpuMs = cpuMs(cpu0);
+  // 3 years from today end at most 3 × 366 days later; the server fires every timer on the way.
+  await env.sleep('1100 days');
+  await pool(n, 64, async (i) => {
+    const result = (await plainClient.workflow.getHandle(cases[i]!.workflowId).result()) as DecisionResult;
+    if (result.status !== 'done' || result.stage !== 'completed') throw new Error(`${cases[i]!.workflowId} ended ${JSON.stringify(result)}`);
+  });
+  const t2 = nowMs();
+  return {
+    cases: n,
+    decisions: n * LIFECYCLE.length,
+    decisionsMs: t1 - t0,
+    transitionMs: t2 - t1,
+    totalMs: t2 - t0,
+    cpuMs: cpuMs(cpu0),
+    decisionsCpuMs,
+    cases_: cases,
+  };
+}
