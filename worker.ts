@@ -17,6 +17,9 @@ export async function runWorker(): Promise<void> {
       namespace: settings.namespace,
       taskQueue: settings.taskQueue,
       workflowsPath: require.resolve('./workflows'),
+      // A cached case costs about 2.5 MB (BENCHMARKS.md): bound the cache so 10,000 running cases fit;
+      // the rest are replayed from history when they next wake.
+      maxCachedWorkflows: Number(process.env.HANDOVER_MAX_CACHED_CASES ?? 1000),
       activities: createActivities({
         dataDir: resolve(process.env.HANDOVER_DATA_DIR ?? resolve(__dirname, 'data')),
         webhookUrl: process.env.HANDOVER_WEBHOOK_URL || undefined,

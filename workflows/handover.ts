@@ -105,16 +105,20 @@ export async function handoverWorkflow(input: HandoverWorkflowInput): Promise<Ca
 
   let lastAttributes = '';
   const refreshSearchAttributes = () => {
-    const s = state();
-    const next = s.nextDeadline ? new Date(s.nextDeadline.deadline!.at) : null;
-    const key = JSON.stringify([s.stage, s.overdue, next?.toISOString()]);
+    // Only what the attributes need: this runs after every decision, the full state is built on demand.
+    const context = host.snapshot.context;
+    const stage = stageOf(host.snapshot);
+    const overdue = isOverdue(context);
+    const nextDeadline = host.pending().map((p) => deadlineForTimer(context, p.id)).find((d) => d);
+    const next = nextDeadline ? new Date(nextDeadline.at) : null;
+    const key = JSON.stringify([stage, overdue, next?.toISOString()]);
     if (key === lastAttributes) return;
     lastAttributes = key;
     upsertSearchAttributes([
       { key: DISTRICT, value: input.parties.district },
       { key: ENTERPRISE_NAME, value: input.enterpriseName },
-      { key: STAGE, value: s.stage },
-      { key: OVERDUE, value: s.overdue },
+      { key: STAGE, value: stage },
+      { key: OVERDUE, value: overdue },
       { key: NEXT_DEADLINE, value: next },
     ]);
   };
@@ -160,11 +164,16 @@ export async function handoverWorkflow(input: HandoverWorkflowInput): Promise<Ca
     return Object.fromEntries(roles.map((r) => [r, availableActions(host.snapshot, r)]));
   });
 
+  // The validator's verdict, reused by the handler that runs right after it in the same activation.
+  // On replay validators do not run, and the handler checks again: same snapshot, same clock, same result.
+  let validated: { request: unknown; check: ReturnType<typeof checkDecision> } | undefined;
+
   setHandler(
     decideUpdate,
     (request) => {
       if (request.requestId && applied.has(request.requestId)) return state(true);
-      const check = checkDecision(host.snapshot, input.parties, request, Date.now());
+      const check = validated?.request === request ? validated.check : checkDecision(host.snapshot, input.parties, request, Date.now());
+      validated = undefined;
       if (!check.ok) throw refusalFailure(check.refusal);
       const effects = host.send(check.event, Date.now());
       if (request.requestId) applied.add(request.requestId);
@@ -179,6 +188,7 @@ export async function handoverWorkflow(input: HandoverWorkflowInput): Promise<Ca
         if (request?.requestId && applied.has(request.requestId)) return;
         const check = checkDecision(host.snapshot, input.parties, request, Date.now());
         if (!check.ok) throw refusalFailure(check.refusal);
+        validated = { request, check };
       },
     },
   );
