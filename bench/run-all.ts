@@ -156,7 +156,7 @@ what that run printed${d.smoke ? ' (**smoke run: tiny sizes, not representative*
 - **Commit:** ${m.commit}${m.dirty ? ' (with uncommitted changes)' : ''}
 - **Machine:** ${m.cores} × ${m.cpu}, ${m.memoryGb} GB RAM, ${m.os}
 - **Node:** ${m.node}; Temporal TypeScript SDK 1.24; dev server = Temporal CLI in \`.tools/bin/temporal\` (in memory); time-skipping server = Java test server in \`.tools/bin/temporal-test-server\`
-- **Load average (1 min) during the run:** ${round(loadMin, 2)} min, ${round(loadMean, 2)} mean, ${round(loadMax, 2)} max (at start: ${m.loadavg.join(', ')}). The machine was shared with other work; on an idle machine the figures would be better, not worse.
+- **Load average (1 min) during the run:** ${round(loadMin, 2)} min, ${round(loadMean, 2)} mean, ${round(loadMax, 2)} max (at start: ${m.loadavg.join(', ')}). Everything else on the machine adds to these figures; a busier machine makes them worse, not better.
 - Worker, client and benchmark run in one Node process; the Temporal server in another process on the same 2 cores.
 
 ## Targets

@@ -2,6 +2,7 @@
 // months, built from the cases' live state, a reminder before it, and no more tables once every
 // case is complete. Formula-like enterprise names come out of the files as text.
 import { readFileSync, existsSync } from 'node:fs';
+import { recordHistory } from '../helpers/histories';
 import ExcelJS from 'exceljs';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { timeSkippingEnv } from '../helpers/servers';
@@ -202,5 +203,6 @@ describe('time-skipping server: the monthly progress table of a district', () =>
     const result = await district.result();
     expect(result.finished).toBe(true);
     expect(result.reports.map((r: { month: string }) => r.month)).toEqual([first, second, third]);
+    await recordHistory(district, 'district-report-three-months');
   });
 });
