@@ -46,7 +46,14 @@ export async function run(opts: BenchOptions & { sizes?: number[]; concurrency?:
     // A fresh server per size: the previous size's closed cases do not weigh on the next.
     const ts = await timeSkipping(opts);
     const taskQueue = `bench-lifecycle-${n}-${runPrefix()}`;
-    const worker = await startWorker({ connection: ts.env.nativeConnection, namespace: ts.env.namespace, taskQueue, bundle: await handoverBundle() });
+    // The same bound as worker.ts: with the SDK's default cache, 10,000 cases in flight stall the worker in GC.
+    const worker = await startWorker({
+      connection: ts.env.nativeConnection,
+      namespace: ts.env.namespace,
+      taskQueue,
+      bundle: await handoverBundle(),
+      options: { maxCachedWorkflows: Number(process.env.HANDOVER_MAX_CACHED_CASES ?? 1000) },
+    });
     try {
       log(`lifecycle: N=${n}, ${concurrency} cases in flight`);
       const f = await runLifecycles({
