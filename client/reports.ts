@@ -13,19 +13,14 @@ import { isMonth, reportDayOf } from '../machines/report-schedule';
 import { DEFAULT_SETTINGS } from '../machines/settings';
 import { timelineQuery } from '../workflows/messages';
 import { InvalidInputError } from './errors';
+import { caseListQuery } from './case-list';
 
 type Lang = 'zh' | 'en';
 
-function quote(s: string): string {
-  return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-}
-
 /** The ids of every case (or every case of one district) known to visibility. */
 export async function listCaseIds(client: Client, district?: string): Promise<string[]> {
-  const clauses = ["WorkflowType = 'handoverWorkflow'"];
-  if (district) clauses.push(`HandoverDistrict = ${quote(district)}`);
   const ids = new Set<string>();
-  for await (const wf of client.workflow.list({ query: clauses.join(' AND ') })) ids.add(wf.workflowId);
+  for await (const wf of client.workflow.list({ query: caseListQuery({ district }) })) ids.add(wf.workflowId);
   return [...ids].sort();
 }
 

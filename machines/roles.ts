@@ -43,7 +43,7 @@ export interface CaseParties {
 }
 
 export const CITY_ROLES: readonly Role[] = ['cityCivilAffairs', 'citySasac', 'cityUrbanManagement', 'cityFinance'];
-const DISTRICT_ROLES: readonly Role[] = ['districtGovernment', 'districtCivilAffairs', 'districtFinance'];
+export const DISTRICT_ROLES: readonly Role[] = ['districtGovernment', 'districtCivilAffairs', 'districtFinance'];
 
 /**
  * Why `org` may not act for `role` on this case, or undefined when it may (§四(一): the enterprise acts for

@@ -11,7 +11,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { activePaths, availableActions, deadlineForTimer, isOverdue, stageOf } from '../machines/case-view';
+import { activePaths, availableActions, deadlineForTimer, isOverdue, responsibleParty, stageOf } from '../machines/case-view';
 import { checkDecision } from '../machines/decide';
 import type { HandoverInput, NotifyParams } from '../machines/handover';
 import { definitionForThisRun } from './definitions';
@@ -92,7 +92,7 @@ export async function handoverWorkflow(input: HandoverWorkflowInput): Promise<Ca
       status: snapshot.status === 'done' ? 'done' : 'active',
       stage: stageOf(snapshot),
       activeStates: activePaths(snapshot.value),
-      responsibility: snapshot.context.handedOverOn ? 'township' : 'enterprise',
+      responsibility: responsibleParty(snapshot.context),
       overdue: isOverdue(snapshot.context),
       nextDeadline: timers.find((t) => t.deadline),
       pendingTimers: timers,

@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { creditCodeProblem } from '../../machines/credit-code';
 import { isKnownDistrict } from '../../machines/districts';
-import { CITY_ORG, CITY_ROLES, ROLES, RoleSchema, type Role } from '../../machines/roles';
+import { CITY_ORG, CITY_ROLES, DISTRICT_ROLES, ROLES, RoleSchema, type Role } from '../../machines/roles';
 import { InvalidInputError, type Localized } from '../errors';
 
 export const DEFAULT_USERS_FILE = join(__dirname, '..', '..', 'data', 'users.json');
@@ -24,8 +24,6 @@ interface StoredUser extends User {
   tokenSha256: string;
   createdAt: string;
 }
-
-const DISTRICT_ROLES: readonly Role[] = ['districtGovernment', 'districtCivilAffairs', 'districtFinance'];
 
 /** Why `org` cannot be the organisation of a `role` user, or undefined when it can. */
 export function userOrgProblem(role: Role, org: string): Localized | undefined {

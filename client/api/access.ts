@@ -2,11 +2,10 @@
 // all cases, a parent group its enterprises' cases. Acting is narrower still and is decided by the workflow's
 // validator (machines/roles.ts organisationMismatch) from the actor the API derives from the authenticated user.
 import { caseIdFor } from '../../machines/case-input';
-import { CITY_ROLES, type CaseParties, type Role } from '../../machines/roles';
+import { CITY_ROLES, DISTRICT_ROLES, type CaseParties } from '../../machines/roles';
 import type { User } from '../admin/users';
+import { quoteLiteral } from '../case-list';
 import type { Localized } from '../errors';
-
-const DISTRICT_ROLES: readonly Role[] = ['districtGovernment', 'districtCivilAffairs', 'districtFinance'];
 
 /** The district a district or township user belongs to; undefined for others. */
 export function userDistrict(user: User): string | undefined {
@@ -36,9 +35,9 @@ export function caseAccessProblem(user: User, parties: CaseParties): Localized |
 /** Visibility-query clauses restricting a case list to what `user` may see; null when the user sees none by query. */
 export function listScope(user: User): string[] {
   if (isCityUser(user)) return [];
-  if (user.role === 'enterprise') return [`WorkflowId = ${quote(caseIdFor(user.org))}`];
+  if (user.role === 'enterprise') return [`WorkflowId = ${quoteLiteral(caseIdFor(user.org))}`];
   const district = userDistrict(user);
-  if (district) return [`HandoverDistrict = ${quote(district)}`];
+  if (district) return [`HandoverDistrict = ${quoteLiteral(district)}`];
   // A parent group: no search attribute names it; the API filters the rows by their memo instead.
   return [];
 }
@@ -48,9 +47,4 @@ export function reportScope(user: User): '*' | string[] {
   if (isCityUser(user)) return '*';
   const district = userDistrict(user);
   return district ? [district] : [];
-}
-
-/** A visibility-query string literal. */
-export function quote(value: string): string {
-  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }

@@ -29,7 +29,8 @@ import { diagramLabels } from '../cli/commands/diagram';
 import { CaseAlreadyExistsError, CaseNotFoundError, DecisionRefusedError, InvalidInputError, type Localized } from '../errors';
 import type { User, UsersStore } from '../admin/users';
 import type { AuditLog } from './audit';
-import { caseAccessProblem, isCityUser, listScope, quote, reportScope, userDistrict } from './access';
+import { caseAccessProblem, isCityUser, listScope, reportScope, userDistrict } from './access';
+import { caseListQuery, caseRow, type CaseRow } from '../case-list';
 
 export interface ApiDeps {
   client: Client;
@@ -267,14 +268,16 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
       if (q.district && own && q.district !== own && !isCityUser(user)) {
         throw new ApiError(403, 'forbidden', { zh: `只能查看本区县（${own}）的案件：district=${q.district}`, en: `you see your own district (${own}) only: district=${q.district}` });
       }
-      const clauses = ["WorkflowType = 'handoverWorkflow'", ...listScope(user)];
-      if (q.district) clauses.push(`HandoverDistrict = ${quote(q.district)}`);
-      if (q.stage) clauses.push(`HandoverStage = ${quote(q.stage)}`);
-      if (q.overdue) clauses.push(`HandoverOverdue = ${q.overdue}`);
-      if (q.dueWithinDays !== undefined) clauses.push(`HandoverNextDeadline <= '${new Date(Date.now() + q.dueWithinDays * 86_400_000).toISOString()}'`);
-      const cases: Array<z.infer<typeof CaseRowSchema>> = [];
+      const query = caseListQuery({
+        district: q.district,
+        stage: q.stage,
+        overdue: q.overdue === undefined ? undefined : q.overdue === 'true',
+        dueWithinDays: q.dueWithinDays,
+        scope: listScope(user),
+      });
+      const cases: CaseRow[] = [];
       let truncated = false;
-      for await (const wf of deps.client.workflow.list({ query: clauses.join(' AND '), pageSize: 1000 })) {
+      for await (const wf of deps.client.workflow.list({ query, pageSize: 1000 })) {
         if (user.role === 'parentGroup') {
           const memo = (await Promise.resolve(wf.memo)) as { parentGroup?: string } | undefined;
           if (memo?.parentGroup !== user.org) continue;
@@ -283,19 +286,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
           truncated = true;
           break;
         }
-        const sa = wf.searchAttributes;
-        const next = sa.HandoverNextDeadline?.[0] as Date | undefined;
-        cases.push({
-          caseId: wf.workflowId,
-          creditCode: wf.workflowId.replace(/^handover-/, ''),
-          enterprise: sa.HandoverEnterpriseName?.[0] as string | undefined,
-          district: sa.HandoverDistrict?.[0] as string | undefined,
-          stage: sa.HandoverStage?.[0] as string | undefined,
-          overdue: sa.HandoverOverdue?.[0] === true,
-          nextDeadline: next ? new Date(next).toISOString() : undefined,
-          status: wf.status.name,
-          startedAt: wf.startTime?.toISOString(),
-        });
+        cases.push(caseRow(wf));
       }
       return { cases, truncated };
     },

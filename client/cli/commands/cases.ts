@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { caseActions, caseState, caseTimeline, sendDecision, startCase } from '../../cases';
+import { caseListQuery, caseRow, type CaseRow } from '../../case-list';
 import { withClient } from '../../connect';
 import { caseStateLines, timelineLines } from '../../format/case-text';
 import { caseIdFor } from '../../../machines/case-input';
@@ -150,38 +151,25 @@ export function registerCaseCommands(program: Command, ctx: CliContext): void {
     .option('--overdue', t(lang, { zh: '只列逾期案件', en: 'overdue cases only' }))
     .option('--due-within <days>', t(lang, { zh: '期限在若干天内到期', en: 'next deadline within this many days' }))
     .action(async (opts: { district?: string; stage?: string; overdue?: boolean; dueWithin?: string }) => {
-      const clauses = ["WorkflowType = 'handoverWorkflow'"];
-      if (opts.district) clauses.push(`HandoverDistrict = ${quote(opts.district)}`);
-      if (opts.stage) {
-        if (!(STAGES as readonly string[]).includes(opts.stage)) throw new UsageError({ zh: `未知阶段：${opts.stage}`, en: `unknown stage: ${opts.stage}` });
-        clauses.push(`HandoverStage = '${opts.stage}'`);
+      if (opts.stage && !(STAGES as readonly string[]).includes(opts.stage)) {
+        throw new UsageError({ zh: `未知阶段：${opts.stage}`, en: `unknown stage: ${opts.stage}` });
       }
-      if (opts.overdue) clauses.push('HandoverOverdue = true');
+      let dueWithinDays: number | undefined;
       if (opts.dueWithin !== undefined) {
         const days = z.coerce.number().int().min(0).max(3650).safeParse(opts.dueWithin);
         if (!days.success) throw new UsageError({ zh: `--due-within 应为 0 至 3650 的整数`, en: '--due-within must be an integer 0 to 3650' });
-        clauses.push(`HandoverNextDeadline <= '${new Date(Date.now() + days.data * 86_400_000).toISOString()}'`);
+        dueWithinDays = days.data;
       }
+      const query = caseListQuery({ district: opts.district, stage: opts.stage, overdue: opts.overdue ? true : undefined, dueWithinDays });
       return withClient(async (client) => {
-        const rows: Array<Record<string, unknown>> = [];
-        for await (const wf of client.workflow.list({ query: clauses.join(' AND ') })) {
-          const sa = wf.searchAttributes;
-          rows.push({
-            caseId: wf.workflowId,
-            enterprise: sa.HandoverEnterpriseName?.[0],
-            district: sa.HandoverDistrict?.[0],
-            stage: sa.HandoverStage?.[0],
-            overdue: sa.HandoverOverdue?.[0] === true,
-            nextDeadline: (sa.HandoverNextDeadline?.[0] as Date | undefined)?.toISOString(),
-            status: wf.status.name,
-          });
-        }
+        const rows: CaseRow[] = [];
+        for await (const wf of client.workflow.list({ query })) rows.push(caseRow(wf));
         const { json, lang: out } = ctx.globals();
         if (json) return printJson(ctx.io, rows);
         ctx.io.out(t(out, { zh: `共 ${rows.length} 件`, en: `${rows.length} case(s)` }));
         for (const r of rows) {
           const stage = STAGE_LABELS[r.stage as keyof typeof STAGE_LABELS]?.[out] ?? String(r.stage);
-          const due = r.nextDeadline ? `${t(out, { zh: '下一期限', en: 'next deadline' })} ${String(r.nextDeadline).slice(0, 10)}` : '';
+          const due = r.nextDeadline ? `${t(out, { zh: '下一期限', en: 'next deadline' })} ${r.nextDeadline.slice(0, 10)}` : '';
           const overdue = r.overdue ? t(out, { zh: '【逾期】', en: '[OVERDUE]' }) : '';
           ctx.io.out(`${r.caseId}  ${String(r.enterprise)}  ${String(r.district)}  ${stage}${overdue}  ${due}`.trimEnd());
         }
@@ -211,9 +199,4 @@ export function registerCaseCommands(program: Command, ctx: CliContext): void {
       }
     });
 
-}
-
-/** A visibility-query string literal. */
-function quote(value: string): string {
-  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
