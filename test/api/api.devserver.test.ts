@@ -4,7 +4,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv from 'ajv';
 import { caseState } from '../../client/cases';
-import { startApiEnv, freshCreditCode, type ApiEnv } from '../helpers/api-env';
+import { startApiEnv, type ApiEnv } from '../helpers/api-env';
+import { freshCreditCode } from '../helpers/decisions';
 import { eventually } from '../helpers/eventually';
 import { PAYLOADS } from '../helpers/decisions';
 

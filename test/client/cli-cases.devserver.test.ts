@@ -2,33 +2,21 @@
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
-import { devServerAddress } from '../helpers/servers';
-import { startHarness, type CaseHarness } from '../helpers/handover-env';
+import { startDevHarness, type CaseHarness } from '../helpers/handover-env';
 import { eventually } from '../helpers/eventually';
+import { freshCreditCode } from '../helpers/decisions';
 import { runCli } from '../../client/cli/main';
 import { shanghaiDate } from '../../machines/calendar';
 
 const taskQueue = `cli-${process.pid}`;
-let connection: Connection;
-let native: NativeConnection;
 let h: CaseHarness;
-const saved = { ...process.env };
 
 beforeAll(async () => {
-  connection = await Connection.connect({ address: devServerAddress() });
-  native = await NativeConnection.connect({ address: devServerAddress() });
-  h = await startHarness({ client: new Client({ connection }), connection: native, taskQueue });
-  process.env.TEMPORAL_ADDRESS = devServerAddress();
-  process.env.HANDOVER_TASK_QUEUE = taskQueue;
+  h = await startDevHarness(taskQueue, { cliEnv: true });
 });
 
 afterAll(async () => {
-  process.env = saved;
   await h?.stop();
-  await native?.close();
-  await connection?.close();
 });
 
 async function cli(...argv: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
@@ -38,17 +26,8 @@ async function cli(...argv: string[]): Promise<{ code: number; out: string[]; er
   return { code, out, err };
 }
 
-/** A valid code unique to this run, so reruns against one server never collide. */
-function freshCode(): string {
-  const C = '0123456789ABCDEFGHJKLMNPQRTUWXY';
-  const W = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
-  const body = '915002' + String(Date.now()).slice(-11);
-  const sum = [...body].reduce((s, ch, i) => s + C.indexOf(ch) * W[i]!, 0);
-  return body + C[(31 - (sum % 31)) % 31];
-}
-
 describe('handover CLI on the dev server', () => {
-  const code = freshCode();
+  const code = freshCreditCode();
   const caseJson = JSON.stringify({ ...JSON.parse(readFileSync('samples/case.json', 'utf8')), creditCode: code });
 
   it('starts a case and prints it in Chinese', async () => {

@@ -5,10 +5,8 @@ import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
-import { devServerAddress } from '../helpers/servers';
-import { startHarness, type CaseHarness } from '../helpers/handover-env';
+import type { Client } from '@temporalio/client';
+import { startDevHarness, type CaseHarness } from '../helpers/handover-env';
 import { eventually } from '../helpers/eventually';
 import { importPlan } from '../../client/import/import-plan';
 import { PlanFileError } from '../../client/import/plan-file';
@@ -18,27 +16,17 @@ import { DISTRICTS } from '../../machines/districts';
 import { shanghaiDate } from '../../machines/calendar';
 
 const taskQueue = `plan-import-${process.pid}`;
-let connection: Connection;
-let native: NativeConnection;
 let client: Client;
 let h: CaseHarness;
 const dir = mkdtempSync(join(tmpdir(), 'plan-import-'));
-const saved = { ...process.env };
 
 beforeAll(async () => {
-  connection = await Connection.connect({ address: devServerAddress() });
-  native = await NativeConnection.connect({ address: devServerAddress() });
-  client = new Client({ connection });
-  h = await startHarness({ client, connection: native, taskQueue });
-  process.env.TEMPORAL_ADDRESS = devServerAddress();
-  process.env.HANDOVER_TASK_QUEUE = taskQueue;
+  h = await startDevHarness(taskQueue, { cliEnv: true });
+  client = h.client;
 });
 
 afterAll(async () => {
-  process.env = saved;
   await h?.stop();
-  await native?.close();
-  await connection?.close();
 });
 
 /** A run-unique tag so codes never collide with other tests on the shared server. */

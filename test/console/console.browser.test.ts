@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { caseState } from '../../client/cases';
-import { startApiEnv, freshCreditCode, type ApiEnv } from '../helpers/api-env';
+import { startApiEnv, type ApiEnv } from '../helpers/api-env';
+import { freshCreditCode } from '../helpers/decisions';
 import { PAYLOADS } from '../helpers/decisions';
 
 // Functions passed to page.evaluate run in the browser; the project compiles without the DOM library.

@@ -1,6 +1,7 @@
 // Valid example payloads for every decision, and the actors of one example case, shared by tests.
 import type { CaseParties, Role } from '../../machines/roles';
 import { CITY_ORG } from '../../machines/roles';
+import { creditCodeCheckChar } from '../../machines/credit-code';
 import type { EventType } from '../../machines/events';
 // The payloads the README walks through are the ones the tests use.
 import surveySample from '../../samples/decisions/survey-submitted.json';
@@ -72,4 +73,12 @@ export const PAYLOADS: Record<EventType, unknown> = {
 /** The first role in the registry that may send `type`, unless one is given. */
 export function decision(type: EventType, role: Role, occurredOn: string, data: unknown = PAYLOADS[type], parties: CaseParties = PARTIES) {
   return { type, actor: { role, org: orgFor(role, parties) }, occurredOn, data };
+}
+
+let issued = 0;
+
+/** A valid credit code unique across test processes (pid), reruns on one server (time) and calls (counter). */
+export function freshCreditCode(): string {
+  const body = `915${String(process.pid % 10_000).padStart(4, '0')}${String(Date.now()).slice(-7)}${String(++issued % 1000).padStart(3, '0')}`;
+  return body + creditCodeCheckChar(body)!;
 }

@@ -2,9 +2,9 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Client } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { NativeConnection, Worker } from '@temporalio/worker';
+import { NativeConnection, type Worker } from '@temporalio/worker';
 import { Outbox } from '../../activities/outbox';
 import { shanghaiDate } from '../../machines/calendar';
 import type { EventType } from '../../machines/events';
@@ -13,6 +13,7 @@ import { sendDecision, startCase } from '../../client/cases';
 import type { CaseState } from '../../workflows/messages';
 import { PARTIES, PAYLOADS, orgFor } from './decisions';
 import { createTestWorker } from './worker';
+import { devServerAddress } from './servers';
 
 export const OPENING = {
   creditCode: PARTIES.creditCode,
@@ -55,6 +56,30 @@ export async function startHarness(opts: {
       worker.shutdown();
       await running;
       outbox.close();
+    },
+  };
+}
+
+/**
+ * A harness on the suite's dev server with its own connections; `stop()` closes them too. With `cliEnv`,
+ * TEMPORAL_ADDRESS and HANDOVER_TASK_QUEUE point the in-process CLI at it until `stop()`.
+ */
+export async function startDevHarness(taskQueue: string, opts: { cliEnv?: boolean } = {}): Promise<CaseHarness> {
+  const connection = await Connection.connect({ address: devServerAddress() });
+  const native = await NativeConnection.connect({ address: devServerAddress() });
+  const h = await startHarness({ client: new Client({ connection }), connection: native, taskQueue });
+  const saved = { ...process.env };
+  if (opts.cliEnv) {
+    process.env.TEMPORAL_ADDRESS = devServerAddress();
+    process.env.HANDOVER_TASK_QUEUE = taskQueue;
+  }
+  return {
+    ...h,
+    async stop() {
+      if (opts.cliEnv) process.env = saved;
+      await h.stop();
+      await native.close();
+      await connection.close();
     },
   };
 }

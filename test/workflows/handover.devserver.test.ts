@@ -7,7 +7,7 @@ import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { devServerAddress } from '../helpers/servers';
 import { OPENING, act } from '../helpers/handover-env';
-import { PARTIES } from '../helpers/decisions';
+import { PARTIES, freshCreditCode } from '../helpers/decisions';
 import { eventually } from '../helpers/eventually';
 import { caseState, sendDecision, startCase } from '../../client/cases';
 import { DecisionRefusedError } from '../../client/errors';
@@ -41,15 +41,6 @@ function startWorkerProcess(): Promise<ChildProcess> {
   });
 }
 
-/** Random valid credit codes so reruns on one server never collide. */
-function freshCode(): string {
-  const C = '0123456789ABCDEFGHJKLMNPQRTUWXY';
-  const W = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
-  const body = '915001' + Array.from({ length: 11 }, () => C[Math.floor(Math.random() * 10)]).join('');
-  const sum = [...body].reduce((s, ch, i) => s + C.indexOf(ch) * W[i]!, 0);
-  return body + C[(31 - (sum % 31)) % 31];
-}
-
 beforeAll(async () => {
   connection = await Connection.connect({ address: devServerAddress() });
   client = new Client({ connection });
@@ -65,7 +56,7 @@ const today = () => shanghaiDate(Date.now());
 describe('dev server: a case outlives its worker', () => {
   it('goes on after the worker is killed and a new one started', async () => {
     const first = await startWorkerProcess();
-    const code = freshCode();
+    const code = freshCreditCode();
     const handle = await startCase(client, { ...OPENING, creditCode: code }, { taskQueue });
     const send = act(client, handle.workflowId, { ...PARTIES, creditCode: code });
     await send('SURVEY_SUBMITTED', 'districtCivilAffairs', today());
@@ -83,7 +74,7 @@ describe('dev server: a case outlives its worker', () => {
   });
 
   it('leaves no event in the history when it refuses a decision', async () => {
-    const code = freshCode();
+    const code = freshCreditCode();
     const handle = await startCase(client, { ...OPENING, creditCode: code }, { taskQueue });
     await act(client, handle.workflowId, { ...PARTIES, creditCode: code })('SURVEY_SUBMITTED', 'districtCivilAffairs', today());
     const before = (await handle.fetchHistory()).events!.length;
@@ -96,7 +87,7 @@ describe('dev server: a case outlives its worker', () => {
   });
 
   it('lists cases by district and stage through the search attributes, and restores every running snapshot', async () => {
-    const code = freshCode();
+    const code = freshCreditCode();
     const district = '万盛经开区';
     const handle = await startCase(client, { ...OPENING, creditCode: code, district, township: '万东镇' }, { taskQueue });
     const parties = { creditCode: code, district, township: `${district}/万东镇`, parentGroup: PARTIES.parentGroup };
