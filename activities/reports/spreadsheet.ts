@@ -1,5 +1,6 @@
 // Writing tables officials open in Excel or WPS: .xlsx through exceljs and CSV (UTF-8 with BOM),
-// with every text cell that a spreadsheet could take for a formula written as plain text.
+// with every text cell that a spreadsheet could take for a formula written as plain text, and no control or
+// bidirectional-override character ever written raw (old data may hold some from before the gate refused them).
 import ExcelJS from 'exceljs';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -11,9 +12,22 @@ export function looksLikeFormula(text: string): boolean {
   return FORMULA_START.test(text);
 }
 
-/** For CSV: a formula-like text gets a leading apostrophe, which spreadsheets show as text and do not evaluate. */
+/**
+ * Characters never written raw: C0 controls but tab, line feed and carriage return (NUL among them; XML cannot hold
+ * them, so Excel would refuse the file), DEL and the C1 controls, and the bidirectional controls that reorder what a
+ * reader sees (embeddings and overrides U+202A–U+202E, isolates U+2066–U+2069, and the marks U+200E, U+200F, U+061C).
+ */
+const UNSAFE_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
+
+/** Each unsafe character as a visible `[U+XXXX]`, so a reader sees that something was there and what. */
+export function visibleText(text: string): string {
+  return text.replace(UNSAFE_CHARS, (c) => `[U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}]`);
+}
+
+/** For CSV: unsafe characters made visible, and a formula-like text gets a leading apostrophe, which spreadsheets show as text and do not evaluate. */
 export function csvSafe(text: string): string {
-  return looksLikeFormula(text) ? `'${text}` : text;
+  const clean = visibleText(text);
+  return looksLikeFormula(clean) ? `'${clean}` : clean;
 }
 
 export type TableValue = string | number | null | undefined;
@@ -33,9 +47,9 @@ export interface Table {
  * (never for a string that starts with '='), and '@' keeps the cell text when it is edited.
  */
 export function addTableSheet(workbook: ExcelJS.Workbook, table: Table): ExcelJS.Worksheet {
-  const ws = workbook.addWorksheet(table.sheetName.slice(0, 31), { views: [{ state: 'frozen', ySplit: table.headerBlock.length + 3 }] });
+  const ws = workbook.addWorksheet(visibleText(table.sheetName).replace(/[\\/?*[\]:]/g, '_').slice(0, 31), { views: [{ state: 'frozen', ySplit: table.headerBlock.length + 3 }] });
   const textCell = (cell: ExcelJS.Cell, text: string) => {
-    cell.value = text;
+    cell.value = visibleText(text);
     cell.numFmt = '@';
   };
   textCell(ws.getCell(1, 1), table.title);
