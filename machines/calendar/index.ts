@@ -68,24 +68,27 @@ export const CALENDAR_FIRST_YEAR: number = newest.firstYear ?? 0;
 export const CALENDAR_LAST_YEAR: number = newest.lastYear ?? 0;
 export const CALENDAR_YEAR_RANGE = { from: CALENDAR_FIRST_YEAR, to: CALENDAR_LAST_YEAR } as const;
 
-/** What kind of day `date` is in the official calendar (version: default newest). */
-export function dayInfo(date: string, version?: number): DayInfo {
-  return calendarAt(version).dayInfo(date);
+// The one-argument functions below use the newest version (they are safe to pass to .map/.filter);
+// for another version use calendarAt(version).dayInfo(date) and the like.
+
+/** What kind of day `date` is in the official calendar. */
+export function dayInfo(date: string): DayInfo {
+  return calendarAt().dayInfo(date);
 }
 
 /** Whether `date` is a working day (a weekday that is not a holiday, or a make-up working day). */
-export function isWorkingDay(date: string, version?: number): boolean {
-  return calendarAt(version).isWorkingDay(date);
+export function isWorkingDay(date: string): boolean {
+  return calendarAt().isWorkingDay(date);
 }
 
 /** Whether the annual notice for `year` is in the data. */
-export function isCoveredYear(year: number, version?: number): boolean {
-  return calendarAt(version).isCoveredYear(year);
+export function isCoveredYear(year: number): boolean {
+  return calendarAt().isCoveredYear(year);
 }
 
 /** The arrangement of one year (its annual notice with amendments applied), or undefined when not covered. */
-export function calendarYear(year: number, version?: number): CalendarYear | undefined {
-  return calendarAt(version).year(year);
+export function calendarYear(year: number): CalendarYear | undefined {
+  return calendarAt().year(year);
 }
 
 /**

@@ -170,7 +170,9 @@ export function loadNotices(files: readonly NoticeFile[]): CalendarNotice[] {
     const parsed = CalendarNoticeSchema.safeParse(data);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
-      const field = pathText(issue.path);
+      // An unknown key is reported on its object; name the key itself.
+      const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];
+      const field = pathText(keys.length > 0 ? [...issue.path, keys[0]!] : issue.path);
       throw new CalendarDataError(file, field, `格式不符：${issue.message}`, issue.message);
     }
     checkNotice(file, parsed.data);

@@ -1,12 +1,13 @@
 import fc from 'fast-check';
 import {
-  CALENDAR_DATA,
   CALENDAR_DATA_VERSION,
   CALENDAR_FIRST_YEAR,
   CALENDAR_LAST_YEAR,
   CalendarError,
   MAX_WORKING_DAYS,
+  LEGACY_CALENDAR_VERSION,
   addWorkingDays,
+  calendarAt,
   calendarYear,
   dayInfo,
   deadlineOf,
@@ -22,6 +23,7 @@ const dayNumber = (date: string): number => {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
   return Date.UTC(y, m - 1, d) / DAY_MS;
 };
+const CALENDAR_DATA = calendarAt().coveredYears();
 const fromDayNumber = (n: number): string => new Date(n * DAY_MS).toISOString().slice(0, 10);
 const weekday = (date: string): number => new Date(dayNumber(date) * DAY_MS).getUTCDay();
 const datesBetween = (from: string, to: string): string[] => {
@@ -59,6 +61,7 @@ describe('addWorkingDays across official holidays', () => {
       kind: 'holiday',
       holidayName: '中秋节、国庆节',
       holidayNameEn: 'Mid-Autumn Festival and National Day',
+      notice: '国办发明电〔2016〕17号',
     });
     expect(r.provisional).toBe(false);
     expect(r.provisionalYears).toEqual([]);
@@ -116,12 +119,13 @@ describe('addWorkingDays across official holidays', () => {
 });
 
 describe('official holiday data', () => {
-  // Expected values typed in from the notices, independent of machines/calendar/data.ts.
+  // Expected values typed in from the notices, independent of machines/calendar/notices/.
+  // 2020 as extended by 国办发明电〔2020〕1号.
   const springFestivals: Array<[number, string, string]> = [
     [2017, '2017-01-27', '2017-02-02'],
     [2018, '2018-02-15', '2018-02-21'],
     [2019, '2019-02-04', '2019-02-10'],
-    [2020, '2020-01-24', '2020-01-30'],
+    [2020, '2020-01-24', '2020-02-02'],
     [2021, '2021-02-11', '2021-02-17'],
     [2022, '2022-01-31', '2022-02-06'],
     [2023, '2023-01-21', '2023-01-27'],
@@ -143,7 +147,7 @@ describe('official holiday data', () => {
       '2017-01-22', '2017-02-04', '2017-04-01', '2017-05-27', '2017-09-30',
       '2018-02-11', '2018-02-24', '2018-04-08', '2018-04-28', '2018-09-29', '2018-09-30',
       '2018-12-29', '2019-02-02', '2019-02-03', '2019-04-28', '2019-05-05', '2019-09-29', '2019-10-12',
-      '2020-01-19', '2020-02-01', '2020-04-26', '2020-05-09', '2020-06-28', '2020-09-27', '2020-10-10',
+      '2020-01-19', '2020-04-26', '2020-05-09', '2020-06-28', '2020-09-27', '2020-10-10',
       '2021-02-07', '2021-02-20', '2021-04-25', '2021-05-08', '2021-09-18', '2021-09-26', '2021-10-09',
       '2022-01-29', '2022-01-30', '2022-04-02', '2022-04-24', '2022-05-07', '2022-10-08', '2022-10-09',
       '2023-01-28', '2023-01-29', '2023-04-23', '2023-05-06', '2023-06-25', '2023-10-07', '2023-10-08',
@@ -171,14 +175,34 @@ describe('official holiday data', () => {
     expect(dayInfo('2017-10-16')).toEqual({ date: '2017-10-16', kind: 'workday', working: true, provisional: false });
   });
 
-  it('uses the annual 2020 notice, not the epidemic extension of the Spring Festival', () => {
-    // 国办发明电〔2019〕16号 ends the 2020 Spring Festival on 2020-01-30 with 2020-02-01 a make-up
-    // Saturday. The emergency extension to 2020-02-02 (国办发明电〔2020〕1号) is deliberately not in
-    // the data: the engine uses the annual notice values.
-    expect(dayInfo('2020-01-30').kind).toBe('holiday');
-    expect(dayInfo('2020-01-31')).toMatchObject({ kind: 'workday', working: true });
-    expect(dayInfo('2020-02-01')).toMatchObject({ kind: 'makeupWorkday', working: true });
-    expect(addWorkingDays('2020-01-23', 1).due).toBe('2020-01-31');
+  it('applies the 2020 extension (国办发明电〔2020〕1号): Spring Festival to 2020-02-02, the 2020-02-01 make-up Saturday cancelled', () => {
+    expect(dayInfo('2020-01-30')).toMatchObject({ kind: 'holiday', notice: '国办发明电〔2019〕16号' });
+    expect(dayInfo('2020-01-31')).toMatchObject({ kind: 'holiday', working: false, holidayName: '春节', notice: '国办发明电〔2020〕1号' });
+    expect(dayInfo('2020-02-01')).toMatchObject({ kind: 'holiday', working: false, notice: '国办发明电〔2020〕1号' });
+    expect(dayInfo('2020-02-02')).toMatchObject({ kind: 'holiday', working: false, notice: '国办发明电〔2020〕1号' });
+    expect(dayInfo('2020-02-03')).toEqual({ date: '2020-02-03', kind: 'workday', working: true, provisional: false });
+    expect(dayInfo('2020-01-19')).toMatchObject({ kind: 'makeupWorkday', working: true }); // the other make-up day stands
+    expect(calendarYear(2020)?.holidays.find((h) => h.name === '春节')).toMatchObject({ from: '2020-01-24', to: '2020-02-02', days: 10, amendedBy: '国办发明电〔2020〕1号' });
+    expect(calendarYear(2020)?.makeupWorkdays.map((w) => w.date)).not.toContain('2020-02-01');
+  });
+
+  it('counts 10 working days from 2020-01-20 to 2020-02-11 over the extended Spring Festival (2020-02-07 before the extension)', () => {
+    const r = addWorkingDays('2020-01-20', 10);
+    expect(r.due).toBe('2020-02-11');
+    expect(r.makeupWorkdays).toEqual([]);
+    expect(r.skipped.map((d) => d.date)).toEqual([...datesBetween('2020-01-24', '2020-02-02'), '2020-02-08', '2020-02-09']);
+    expect(r.skipped.filter((d) => d.notice === '国办发明电〔2020〕1号').map((d) => d.date)).toEqual(['2020-01-31', '2020-02-01', '2020-02-02']);
+    // Dates around it, counted by hand from the notices: 2020-01-21..23 and 02-03.. are working days.
+    expect(addWorkingDays('2020-01-23', 1).due).toBe('2020-02-03');
+    expect(addWorkingDays('2020-01-17', 1).due).toBe('2020-01-19'); // the make-up Sunday still counts
+    expect(addWorkingDays('2020-01-20', 3).due).toBe('2020-01-23');
+    expect(addWorkingDays('2020-01-20', 4).due).toBe('2020-02-03');
+    expect(addWorkingDays('2020-01-30', 5).due).toBe('2020-02-07');
+    expect(addWorkingDays('2020-02-02', 1).due).toBe('2020-02-03');
+    // The version before the extension (the data as it was before notices were files).
+    expect(addWorkingDays('2020-01-20', 10, LEGACY_CALENDAR_VERSION).due).toBe('2020-02-07');
+    expect(addWorkingDays('2020-01-23', 1, LEGACY_CALENDAR_VERSION).due).toBe('2020-01-31');
+    expect(calendarAt(LEGACY_CALENDAR_VERSION).dayInfo('2020-02-01')).toMatchObject({ kind: 'makeupWorkday', working: true });
   });
 
   it('applies the 2019 Labour Day amendment (国办发明电〔2019〕3号): 1–4 May off, 28 April and 5 May worked', () => {
@@ -310,8 +334,8 @@ describe('explainWorkingDays', () => {
     expect(text).toContain('北京时间 2017-10-18 24:00');
     expect(text).toContain('2017-10-18T16:00:00.000Z');
     expect(lines).toContain('跳过周末：2天');
-    expect(lines).toContain('跳过法定节假日：中秋节、国庆节 2017-10-01至2017-10-08，共8天');
-    expect(text).toContain('调休上班日按工作日计入：2017-09-30（星期六，中秋节、国庆节调休）');
+    expect(lines).toContain('跳过法定节假日：中秋节、国庆节 2017-10-01至2017-10-08，共8天（国办发明电〔2016〕17号）');
+    expect(text).toContain('调休上班日按工作日计入：2017-09-30（星期六，中秋节、国庆节调休，国办发明电〔2016〕17号）');
     expect(text).toContain(`日历数据版本：${CALENDAR_DATA_VERSION}`);
     expect(text).not.toContain('注意');
   });
@@ -320,11 +344,26 @@ describe('explainWorkingDays', () => {
     // 2017-04-28 (Fri) + 25 working days crosses Labour Day and the Dragon Boat Festival.
     const r = addWorkingDays('2017-04-28', 25);
     const lines = explainWorkingDays(r, 'en');
-    expect(lines).toContain('Public holiday skipped: Labour Day (劳动节) 2017-04-29 to 2017-05-01, 3 days');
-    expect(lines).toContain('Public holiday skipped: Dragon Boat Festival (端午节) 2017-05-28 to 2017-05-30, 3 days');
-    expect(lines.some((l) => l.startsWith('Make-up working days counted') && l.includes('2017-05-27 (Saturday, for Dragon Boat Festival)'))).toBe(true);
+    expect(lines).toContain('Public holiday skipped: Labour Day (劳动节) 2017-04-29 to 2017-05-01, 3 days (国办发明电〔2016〕17号)');
+    expect(lines).toContain('Public holiday skipped: Dragon Boat Festival (端午节) 2017-05-28 to 2017-05-30, 3 days (国办发明电〔2016〕17号)');
+    expect(lines.some((l) => l.startsWith('Make-up working days counted') && l.includes('2017-05-27 (Saturday, for Dragon Boat Festival, 国办发明电〔2016〕17号)'))).toBe(true);
     expect(lines.some((l) => l.startsWith('Due date: ' + r.due))).toBe(true);
     expect(lines.some((l) => l.includes(`Calendar data version: ${CALENDAR_DATA_VERSION}`))).toBe(true);
+  });
+
+  it('names the notice behind each part of an amended holiday', () => {
+    const zh = explainWorkingDays(addWorkingDays('2020-01-20', 10), 'zh');
+    expect(zh).toContain('跳过法定节假日：春节 2020-01-24至2020-01-30，共7天（国办发明电〔2019〕16号）');
+    expect(zh).toContain('跳过法定节假日：春节 2020-01-31至2020-02-02，共3天（国办发明电〔2020〕1号）');
+    const en = explainWorkingDays(addWorkingDays('2020-01-20', 10), 'en');
+    expect(en).toContain('Public holiday skipped: Spring Festival (春节) 2020-01-31 to 2020-02-02, 3 days (国办发明电〔2020〕1号)');
+  });
+
+  it('explains a result with the version it was computed with, and says it is not the current one', () => {
+    const lines = explainWorkingDays(addWorkingDays('2020-01-20', 10, LEGACY_CALENDAR_VERSION), 'zh');
+    expect(lines).toContain('跳过法定节假日：春节 2020-01-24至2020-01-30，共7天（国办发明电〔2019〕16号）');
+    expect(lines.some((l) => l.includes('2020-02-01（星期六，春节调休，国办发明电〔2019〕16号）'))).toBe(true);
+    expect(lines.some((l) => l.startsWith('注意：该结果按数据版本 cn-v11 计算'))).toBe(true);
   });
 
   it('says when nothing was skipped', () => {
