@@ -4,6 +4,7 @@ import { Client, Connection } from '@temporalio/client';
 import { resolve } from 'node:path';
 import { loadTemporalSettings } from './config/temporal';
 import { createActivities } from './activities';
+import { startDelivery } from './activities/delivery';
 
 export async function runWorker(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger((process.env.HANDOVER_LOG_LEVEL ?? 'WARN') as LogLevel) });
@@ -11,6 +12,10 @@ export async function runWorker(): Promise<void> {
   const connection = await NativeConnection.connect(settings.connectionOptions);
   // Activities that read cases (the monthly report) query them through a client of the same server.
   const clientConnection = await Connection.connect(settings.connectionOptions);
+  const dataDir = resolve(process.env.HANDOVER_DATA_DIR ?? resolve(__dirname, 'data'));
+  const webhookUrl = process.env.HANDOVER_WEBHOOK_URL || undefined;
+  // Notifications are only recorded by the `notify` activity; this dispatcher posts them on its own schedule.
+  const delivery = startDelivery({ dataDir, webhookUrl });
   try {
     const worker = await Worker.create({
       connection,
@@ -21,15 +26,17 @@ export async function runWorker(): Promise<void> {
       // the rest are replayed from history when they next wake.
       maxCachedWorkflows: Number(process.env.HANDOVER_MAX_CACHED_CASES ?? 1000),
       activities: createActivities({
-        dataDir: resolve(process.env.HANDOVER_DATA_DIR ?? resolve(__dirname, 'data')),
-        webhookUrl: process.env.HANDOVER_WEBHOOK_URL || undefined,
+        dataDir,
+        webhookUrl,
         client: new Client({ connection: clientConnection, namespace: settings.namespace }),
         reportsDir: process.env.HANDOVER_REPORTS_DIR ? resolve(process.env.HANDOVER_REPORTS_DIR) : undefined,
       }),
     });
     console.log(`[handover] worker polling task queue "${settings.taskQueue}" on ${settings.connectionOptions.address} (namespace ${settings.namespace})`);
+    if (delivery) console.log(`[handover] delivering notifications from ${dataDir}/outbox.sqlite to the webhook (dispatcher ${delivery.dispatcher.owner})`);
     await worker.run();
   } finally {
+    await delivery?.stop();
     await clientConnection.close();
     await connection.close();
   }

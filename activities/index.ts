@@ -2,9 +2,8 @@
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { Outbox, idempotencyKey, type Notification } from './outbox';
+import { Outbox, idempotencyKey, type DeliveryState, type Notification } from './outbox';
 import { buildMonthlyReport, monthlyReportPaths, writeMonthlyReport, type MonthlyReportRequest, type ReportFiles } from './reports/monthly';
-import { postToWebhook } from './webhook';
 
 export interface ActivityDeps {
   /** Folder for files the engine writes (outbox database, reports). */
@@ -28,8 +27,10 @@ export interface MonthlyReportResult {
 
 export interface NotifyResult {
   key: string;
-  status: 'sent' | 'alreadySent';
-  channel: string;
+  /** Whether this call wrote the row, or found it there (a retry, a replay, a timer fired again). */
+  status: 'recorded' | 'alreadyRecorded';
+  /** The row's delivery state now; delivery itself is the dispatcher's (activities/delivery/). */
+  delivery: DeliveryState;
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -37,22 +38,14 @@ export function createActivities(deps: ActivityDeps) {
   const box = () => (outbox ??= new Outbox(join(deps.dataDir, 'outbox.sqlite')));
 
   return {
-    /** Records a reminder or escalation in the outbox and delivers it once, whatever the retries. */
+    /**
+     * Records a reminder or escalation in the outbox and returns at once: it never waits for, nor fails because of,
+     * the webhook. The delivery dispatcher beside the worker posts the row on its own retry schedule. Without a
+     * webhook the outbox is the channel and the row is recorded as delivered there. Idempotent by key.
+     */
     async notify(n: Notification): Promise<NotifyResult> {
-      const { row } = box().record(n);
-      const channel = deps.webhookUrl ? 'webhook' : 'outbox';
-      if (row.deliveredAt) return { key: row.key, status: 'alreadySent', channel: row.channel ?? channel };
-      if (deps.webhookUrl) {
-        try {
-          await postToWebhook(deps.webhookUrl, n, row.key);
-        } catch (err) {
-          box().markAttempt(row.key, (err as Error).message);
-          throw err;
-        }
-      }
-      box().markAttempt(row.key);
-      box().markDelivered(row.key, channel);
-      return { key: row.key, status: 'sent', channel };
+      const { row, created } = box().record(n, new Date(), deps.webhookUrl ? {} : { deliveredVia: 'outbox' });
+      return { key: row.key, status: created ? 'recorded' : 'alreadyRecorded', delivery: row.delivery.state };
     },
 
     /** §四(三): builds a district's progress table from the live state of its cases and writes it under the reports folder. */

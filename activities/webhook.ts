@@ -1,7 +1,8 @@
 // Posts a notification to a group-robot webhook (WeCom 企业微信 / DingTalk 钉钉 share the text message shape).
-import type { Notification } from './outbox';
+import type { Notification, OutboxRow } from './outbox';
+import type { DeliveryChannel } from './delivery/channel';
 
-/** Thrown when the webhook answers with an HTTP error or a robot error code; the activity retries. */
+/** Thrown when the webhook answers with an HTTP error or a robot error code; the delivery dispatcher retries. */
 export class WebhookError extends Error {
   override name = 'WebhookError';
 }
@@ -11,12 +12,13 @@ export function robotMessage(n: Notification, key: string): { msgtype: 'text'; t
   return { msgtype: 'text', text: { content: lines.join('\n') } };
 }
 
-export async function postToWebhook(url: string, n: Notification, key: string, timeoutMs = 10_000): Promise<void> {
+/** One post; the `idempotency-key` header (the outbox key) lets a receiver drop a repeated post of the same row. */
+export async function postToWebhook(url: string, n: Notification, key: string, signal: AbortSignal = AbortSignal.timeout(10_000)): Promise<void> {
   const res = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'idempotency-key': key },
     body: JSON.stringify(robotMessage(n, key)),
-    signal: AbortSignal.timeout(timeoutMs),
+    signal,
   });
   const text = await res.text();
   if (!res.ok) throw new WebhookError(`webhook answered HTTP ${res.status}: ${text.slice(0, 200)}`);
@@ -27,4 +29,12 @@ export async function postToWebhook(url: string, n: Notification, key: string, t
   } catch (err) {
     if (err instanceof WebhookError) throw err;
   }
+}
+
+/** The webhook as the delivery dispatcher's channel. */
+export function webhookChannel(url: string): DeliveryChannel {
+  return {
+    name: 'webhook',
+    deliver: (row: OutboxRow, signal: AbortSignal) => postToWebhook(url, row, row.key, signal),
+  };
 }

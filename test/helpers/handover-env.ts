@@ -6,6 +6,7 @@ import { Client, Connection } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { Outbox } from '../../activities/outbox';
+import { startDelivery, type DeliveryPolicy } from '../../activities/delivery';
 import { shanghaiDate } from '../../machines/calendar';
 import type { EventType } from '../../machines/events';
 import type { CaseParties, Role } from '../../machines/roles';
@@ -41,10 +42,14 @@ export async function startHarness(opts: {
   connection: NativeConnection;
   taskQueue: string;
   webhookUrl?: string;
+  /** With a webhook: the delivery dispatcher's retry schedule (real time); it polls every 100 ms here. */
+  delivery?: Partial<DeliveryPolicy>;
 }): Promise<CaseHarness> {
   const dataDir = mkdtempSync(join(tmpdir(), 'handover-case-'));
   const outbox = new Outbox(join(dataDir, 'outbox.sqlite'));
   const worker = await createTestWorker({ connection: opts.connection, taskQueue: opts.taskQueue, deps: { dataDir, outbox, webhookUrl: opts.webhookUrl, client: opts.client } });
+  // As worker.ts: notify only records; with a webhook, a dispatcher beside the worker delivers.
+  const delivery = startDelivery({ dataDir, outbox, webhookUrl: opts.webhookUrl, policy: { pollMs: 100, ...opts.delivery }, log: () => undefined });
   const running = worker.run();
   return {
     client: opts.client,
@@ -55,6 +60,7 @@ export async function startHarness(opts: {
     async stop() {
       worker.shutdown();
       await running;
+      await delivery?.stop();
       outbox.close();
     },
   };

@@ -1,0 +1,36 @@
+// A delivery dispatcher as its own process (test/activities/delivery.test.ts runs several on one outbox file):
+// argv: outbox file, webhook url; says `ready`, starts on a line on stdin (so all start together), runs until every
+// row is delivered or failed, then says how many it delivered.
+import { Outbox } from '../../activities/outbox';
+import { DeliveryDispatcher } from '../../activities/delivery';
+import { webhookChannel } from '../../activities/webhook';
+
+async function main(): Promise<void> {
+  const [file, url] = process.argv.slice(2);
+  const outbox = new Outbox(file!);
+  const dispatcher = new DeliveryDispatcher({
+    outbox,
+    channel: webhookChannel(url!),
+    owner: `proc-${process.pid}`,
+    policy: { firstRetryMs: 50, maxIntervalMs: 200, pollMs: 10, batchSize: 4, leaseMs: 30_000 },
+    log: () => undefined,
+  });
+  let delivered = 0;
+  process.stdout.write('ready\n');
+  await new Promise<void>((go) => process.stdin.once('data', () => go()));
+  process.stdin.pause();
+  for (;;) {
+    const round = await dispatcher.runOnce();
+    delivered += round.delivered;
+    const open = outbox.summary().counts;
+    if (open.pending + open.failing === 0) break;
+    if (round.claimed === 0) await new Promise((r) => setTimeout(r, 5));
+  }
+  outbox.close();
+  process.stdout.write(`done ${delivered}\n`);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
