@@ -46,9 +46,11 @@ export interface HandoverWorkflowInput {
   carried?: CarriedState;
 }
 
+// notify only writes the outbox (delivery retries on its own, activities/delivery/): a short retry, so a worker
+// that died mid-call delays the case's timers by seconds, not minutes.
 const { notify } = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 seconds' },
 });
 
 const DEFAULT_HISTORY_LIMIT = 5_000;
