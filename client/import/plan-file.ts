@@ -1,17 +1,24 @@
-// Reading the plan table (附件1) from .xlsx or CSV with exceljs. Guards first: size, type by content
-// (not by name), the zip's uncompressed size (a small .xlsx can inflate to gigabytes), row count.
-// Every problem comes back as a PlanProblem with row and column; nothing here starts a case.
+// Reading the plan table (附件1) from .xlsx (client/import/xlsx-reader.ts: streamed, counting the bytes it really
+// inflates and the rows it really reads, stopping at either limit) or CSV (exceljs). Guards first: size, type by
+// content (not by name). Every problem comes back as a PlanProblem with row and column; nothing here starts a case.
 import ExcelJS from 'exceljs';
 import { readFileSync, statSync } from 'node:fs';
 import { extname } from 'node:path';
 import { Readable } from 'node:stream';
 import { MAX_PLAN_ROWS, mapHeaders, problemLine, validatePlanRows, type HeaderMap, type PlanCell, type PlanProblem, type PlanRow, type ValidatedPlanRow } from '../../machines/plan-table';
 import { HandoverError } from '../errors';
+import { XlsxReadError, readXlsxRows } from './xlsx-reader';
 
 /** The largest plan file accepted (the city's plan is a few hundred rows: well under 1 MB). */
 export const MAX_PLAN_FILE_BYTES = 10 * 1024 * 1024;
-/** The most an .xlsx may inflate to. */
-export const MAX_XLSX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024;
+/** The most an .xlsx may inflate to, counted as it really inflates (a 5,000-row plan is a few MB). */
+export const MAX_XLSX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024;
+/** The last column a value may stand in: the plan has a dozen; extra columns are ignored, not read without end. */
+export const MAX_PLAN_COLUMNS = 200;
+/** Excel's own limit on the characters of a cell. */
+export const MAX_CELL_CHARS = 32_767;
+/** Entries of an .xlsx's shared-strings table. */
+export const MAX_SHARED_STRINGS = 200_000;
 /** Rows searched for the header row (a title line such as “附件1 …计划表” may come first). */
 const HEADER_SEARCH_ROWS = 10;
 
@@ -80,26 +87,6 @@ export async function readPlanFile(path: string): Promise<PlanFile> {
   return readCsv(path, buffer);
 }
 
-/** Sums the uncompressed sizes in the zip's central directory without inflating anything. */
-function zipUncompressedSize(buffer: Buffer): number | undefined {
-  const min = Math.max(0, buffer.length - 22 - 65_535);
-  for (let i = buffer.length - 22; i >= min; i--) {
-    if (buffer.readUInt32LE(i) !== 0x06054b50) continue;
-    const entries = buffer.readUInt16LE(i + 10);
-    let p = buffer.readUInt32LE(i + 16);
-    let total = 0;
-    for (let e = 0; e < entries; e++) {
-      if (p + 46 > buffer.length || buffer.readUInt32LE(p) !== 0x02014b50) return undefined;
-      const uncompressed = buffer.readUInt32LE(p + 24);
-      if (uncompressed === 0xffffffff) return Number.POSITIVE_INFINITY; // zip64: far beyond any plan
-      total += uncompressed;
-      p += 46 + buffer.readUInt16LE(p + 28) + buffer.readUInt16LE(p + 30) + buffer.readUInt16LE(p + 32);
-    }
-    return total;
-  }
-  return undefined;
-}
-
 function cellValue(v: ExcelJS.CellValue): PlanCell {
   if (v === null || v === undefined) return undefined;
   if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || v instanceof Date) return v;
@@ -117,29 +104,27 @@ function cellValue(v: ExcelJS.CellValue): PlanCell {
 }
 
 async function readXlsx(path: string, buffer: Buffer): Promise<PlanFile> {
-  const inflated = zipUncompressedSize(buffer);
-  if (inflated === undefined) throw new PlanFileError(path, [fileProblem('文件已损坏：不是有效的 Excel 工作簿', 'the file is damaged: not a valid Excel workbook')]);
-  if (inflated > MAX_XLSX_UNCOMPRESSED_BYTES) {
-    throw new PlanFileError(path, [fileProblem(`工作簿解压后过大（${inflated} 字节，上限 ${MAX_XLSX_UNCOMPRESSED_BYTES}）`, `the workbook inflates to ${inflated} bytes (limit ${MAX_XLSX_UNCOMPRESSED_BYTES})`)]);
-  }
-  const workbook = new ExcelJS.Workbook();
+  let read;
   try {
-    await workbook.xlsx.load(buffer as unknown as ArrayBuffer);
+    read = await readXlsxRows(buffer, {
+      maxInflatedBytes: MAX_XLSX_UNCOMPRESSED_BYTES,
+      maxRows: MAX_PLAN_ROWS + HEADER_SEARCH_ROWS,
+      maxColumns: MAX_PLAN_COLUMNS,
+      maxCellChars: MAX_CELL_CHARS,
+      maxSharedStrings: MAX_SHARED_STRINGS,
+    });
   } catch (err) {
-    throw new PlanFileError(path, [fileProblem(`无法读取 Excel 工作簿：${(err as Error).message}`, `cannot read the Excel workbook: ${(err as Error).message}`)]);
+    if (!(err instanceof XlsxReadError)) throw err;
+    const p = err.problem;
+    if (p.kind === 'rows') {
+      throw new PlanFileError(path, [
+        { row: p.row, message: { zh: `行数过多：数据行超过 ${MAX_PLAN_ROWS} 行（读到第 ${p.row} 行时停止，其余未读取）`, en: `too many rows: more than ${MAX_PLAN_ROWS} data rows (stopped reading at row ${p.row}; the rest was not read)` } },
+      ]);
+    }
+    throw new PlanFileError(path, [{ row: p.row, ...(p.column ? { column: p.column } : {}), message: { zh: p.zh, en: p.en } }]);
   }
-  const sheet = workbook.worksheets.find((ws) => ws.actualRowCount > 0);
-  if (!sheet) throw new PlanFileError(path, [fileProblem('工作簿中没有数据', 'the workbook has no data')]);
-  if (sheet.actualRowCount > MAX_PLAN_ROWS + HEADER_SEARCH_ROWS) {
-    throw new PlanFileError(path, [fileProblem(`行数过多（${sheet.actualRowCount} 行，上限 ${MAX_PLAN_ROWS}）`, `too many rows (${sheet.actualRowCount}, limit ${MAX_PLAN_ROWS})`)]);
-  }
-  const lines: PlanRow[] = [];
-  sheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {
-    const cells: PlanCell[] = [];
-    for (let c = 1; c <= row.cellCount; c++) cells[c - 1] = cellValue(row.getCell(c).value);
-    lines.push({ row: rowNumber, cells });
-  });
-  return withHeader(path, 'xlsx', lines);
+  if (read.rows.length === 0) throw new PlanFileError(path, [fileProblem('工作簿中没有数据', 'the workbook has no data')]);
+  return withHeader(path, 'xlsx', read.rows);
 }
 
 async function readCsv(path: string, buffer: Buffer): Promise<PlanFile> {
