@@ -2,7 +2,8 @@
 import { z } from 'zod';
 import { creditCodeProblem } from './credit-code';
 import { isKnownDistrict } from './districts';
-import { IsoDateSchema } from './events';
+import { IsoDateSchema, count, line } from './fields';
+import { TEXT_LIMITS } from './limits';
 import { SettingsSchema } from './settings';
 
 export const CaseOpeningSchema = z
@@ -11,14 +12,14 @@ export const CaseOpeningSchema = z
       const problem = creditCodeProblem(code);
       if (problem) ctx.addIssue({ code: 'custom', message: `${problem.zh} (${problem.en})` });
     }),
-    enterpriseName: z.string().trim().min(1).max(200),
+    enterpriseName: line(),
     district: z.string().refine(isKnownDistrict, '不是已知的区县（附件1） (not a known district of the plan table)'),
     /** Receiving township, if already known. */
-    township: z.string().trim().min(1).max(100).optional(),
-    parentGroup: z.string().trim().min(1).max(200).optional(),
-    residentialArea: z.string().trim().min(1).max(200).optional(),
+    township: line(TEXT_LIMITS.name).optional(),
+    parentGroup: line().optional(),
+    residentialArea: line().optional(),
     /** Workers and family members, from the plan table. */
-    people: z.number().int().min(0).max(10_000_000).optional(),
+    people: count.optional(),
     plannedCompletion: IsoDateSchema.optional(),
     settings: SettingsSchema.partial().optional(),
   })

@@ -1,11 +1,16 @@
-// The pure gate every decision passes before it touches a case: payload, role, organisation, date, stage.
-import type { AnyMachineSnapshot } from 'xstate';
-import { shanghaiDate } from './calendar';
+// The pure gate every decision passes before it touches a case: payload, role, organisation, date, stage, the
+// case's limits, and then the step itself, computed with exactly the function the host applies it with.
+import { transition, type AnyMachineSnapshot } from 'xstate';
+import { CASE_LIMIT_NAMES, caseLimitReached } from './bounded-context';
+import { CalendarError, shanghaiDate } from './calendar';
 import { EVENT_REGISTRY, parseDecision, type DecisionEvent } from './events';
+import { FundingError } from './funding';
+import type { HandoverContext } from './handover';
+import { MAX_SNAPSHOT_BYTES, jsonBytes } from './limits';
 import { ROLE_NAMES, organisationMismatch, type CaseParties } from './roles';
 import { stageOf, STAGE_LABELS } from './case-view';
 
-export type RefusalCode = 'invalidPayload' | 'wrongRole' | 'wrongOrganisation' | 'futureDate' | 'wrongStage';
+export type RefusalCode = 'invalidPayload' | 'wrongRole' | 'wrongOrganisation' | 'futureDate' | 'wrongStage' | 'caseLimit' | 'ruleViolation';
 
 export interface Refusal {
   code: RefusalCode;
@@ -14,15 +19,30 @@ export interface Refusal {
   issues?: Array<{ path: string; message: string }>;
 }
 
-export type Check = { ok: true; event: DecisionEvent } | { ok: false; refusal: Refusal };
+/** The step a decision makes: the next snapshot and the actions (effects, timers) XState's `transition` returned. */
+export interface Step {
+  snapshot: AnyMachineSnapshot;
+  actions: unknown[];
+}
 
-/** Checks a decision against the case without changing anything; `now` stamps the event. */
+export type Check = { ok: true; event: DecisionEvent; step: Step } | { ok: false; refusal: Refusal };
+
+/**
+ * Checks a decision against the case without changing anything; `now` stamps the event. An accepted decision
+ * comes with its step, computed by `transition(machine, snapshot, event)` as the host computes it: whatever
+ * that step would throw (a funding or calendar rule, anything) is a refusal here, never an exception.
+ */
 export function checkDecision(snapshot: AnyMachineSnapshot, parties: CaseParties, input: unknown, now: number): Check {
-  const parsed = parseDecision(input);
-  if (!parsed.ok) {
-    const detail = parsed.issues.map((i) => `${i.path}: ${i.message}`).join('; ');
-    return { ok: false, refusal: { code: 'invalidPayload', issues: parsed.issues, message: { zh: `内容无效：${detail}`, en: `invalid payload: ${detail}` } } };
+  try {
+    return check(snapshot, parties, input, now);
+  } catch (err) {
+    return { ok: false, refusal: refusalOf(err) };
   }
+}
+
+function check(snapshot: AnyMachineSnapshot, parties: CaseParties, input: unknown, now: number): Check {
+  const parsed = parseDecision(input);
+  if (!parsed.ok) return { ok: false, refusal: invalidPayload(parsed.issues) };
   const event = { ...parsed.event, receivedAt: new Date(now).toISOString() } as DecisionEvent;
   const spec = EVENT_REGISTRY[event.type];
   const role = event.actor.role;
@@ -68,7 +88,65 @@ export function checkDecision(snapshot: AnyMachineSnapshot, parties: CaseParties
       },
     };
   }
-  return { ok: true, event };
+  const limit = caseLimitReached(snapshot.context as HandoverContext, event);
+  if (limit) {
+    const name = CASE_LIMIT_NAMES[limit.limit];
+    return {
+      ok: false,
+      refusal: {
+        code: 'caseLimit',
+        message: {
+          zh: `本案${name.zh}已达上限 ${limit.max} 项（已有 ${limit.count} 项），不能再办理「${spec.title.zh}」（${event.type}）`,
+          en: `this case has reached its limit of ${limit.max} ${name.en} (${limit.count} so far); ${event.type} is not accepted`,
+        },
+      },
+    };
+  }
+  // The step itself, as the host will apply it: assigns, guards, delays and the params of every effect.
+  const machine = (snapshot as unknown as { machine: Parameters<typeof transition>[0] }).machine;
+  const [next, actions] = transition(machine, snapshot as never, event as never) as unknown as [AnyMachineSnapshot, unknown[]];
+  if ((next as { status: string }).status === 'error') throw (next as { error?: unknown }).error ?? new Error('the step ended in an error');
+  for (const a of actions as Array<{ type: string; params?: { delay?: unknown } }>) {
+    if (a.type === 'xstate.raise' && a.params?.delay !== undefined && !(typeof a.params.delay === 'number' && Number.isFinite(a.params.delay))) {
+      throw new Error(`a timer without a finite delay (${String(a.params.delay)})`);
+    }
+  }
+  const size = jsonBytes(machine.getPersistedSnapshot(next as never));
+  if (size > MAX_SNAPSHOT_BYTES) {
+    return {
+      ok: false,
+      refusal: {
+        code: 'caseLimit',
+        message: {
+          zh: `办理后本案状态将达 ${size} 字节，超过上限 ${MAX_SNAPSHOT_BYTES} 字节，不能办理「${spec.title.zh}」（${event.type}）`,
+          en: `after ${event.type} the case's state would take ${size} bytes, more than its limit of ${MAX_SNAPSHOT_BYTES}`,
+        },
+      },
+    };
+  }
+  return { ok: true, event, step: { snapshot: next, actions } };
+}
+
+function invalidPayload(issues: Array<{ path: string; message: string }>): Refusal {
+  const detail = issues.map((i) => `${i.path}: ${i.message}`).join('; ');
+  return { code: 'invalidPayload', issues, message: { zh: `内容无效：${detail}`, en: `invalid payload: ${detail}` } };
+}
+
+/** Funding's input names where the payload names them otherwise (TRANSITION_DECIDED). */
+const FUNDING_FIELDS: Record<string, string> = { originalAnnual: 'originalRunningFundsAnnual' };
+
+/** A throw from the step, as a refusal: a funding rule names its payload field; anything else is a rule the decision breaks. */
+function refusalOf(err: unknown): Refusal {
+  if (err instanceof FundingError) {
+    const field = err.field.replace(/^[A-Za-z]+/, (name) => FUNDING_FIELDS[name] ?? name).replace(/\[(\d+)\]/g, '.$1');
+    return invalidPayload([{ path: `data.${field}`, message: err.message }]);
+  }
+  const text = err instanceof Error ? err.message : String(err);
+  const what = err instanceof CalendarError ? { zh: '日期无法按日历计算', en: 'a date cannot be computed on the calendar' } : { zh: '本决定违反规则', en: 'the decision breaks a rule' };
+  return {
+    code: 'ruleViolation',
+    message: { zh: `不能办理：${what.zh}：${text}`, en: `not applied: ${what.en}: ${text}` },
+  };
 }
 
 /** `agreement.drafting`, or `implementation.{facilities.inspecting, …}` for parallel states. */

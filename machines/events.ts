@@ -1,21 +1,13 @@
 // The one event registry: every decision's zod payload schema, who may send it, and the clause it comes from.
 import { z } from 'zod';
-import { parseIsoDate } from './calendar';
+import { HistoricDateSchema, IsoDateSchema, area, bilingualErrors, count, line, prose, whole, yuan } from './fields';
+import { CASE_LIMITS, LIST_LIMITS, MAX_DECISION_BYTES, TEXT_LIMITS, jsonBytes } from './limits';
 import { ROLES, RoleSchema, type Role } from './roles';
 
-export const IsoDateSchema = z.string().refine((s) => {
-  try {
-    parseIsoDate(s);
-    return true;
-  } catch {
-    return false;
-  }
-}, '应为有效日期 YYYY-MM-DD (expected a valid date YYYY-MM-DD)');
+export { IsoDateSchema } from './fields';
 
-const text = (max = 2000) => z.string().trim().min(1, '不能为空 (must not be empty)').max(max);
-const count = z.number().int('应为整数 (must be an integer)').min(0, '不能为负数 (must not be negative)').max(10_000_000);
-const amount = z.number().min(0, '不能为负数 (must not be negative)').max(10_000_000_000);
-const area = z.number().min(0, '不能为负数 (must not be negative)').max(100_000_000);
+const text = (max: number = TEXT_LIMITS.prose) => prose(max);
+const amount = yuan;
 
 /** §三(一): the ten figures of the survey, all required. */
 export const SurveyFiguresSchema = z
@@ -31,7 +23,7 @@ export const SurveyFiguresSchema = z
     /** 居民居住区及公共活动区域面积 (m²) */
     residentialAreaM2: area,
     /** 社区服务设施面积和产权 */
-    facilities: z.object({ areaM2: area, ownership: text(500) }).strict(),
+    facilities: z.object({ areaM2: area, ownership: text(TEXT_LIMITS.note) }).strict(),
     /** 居民服务管理工作经费 (CNY per year) */
     annualServiceFundingCny: amount,
     /** 居民服务管理工作人员数 */
@@ -39,7 +31,7 @@ export const SurveyFiguresSchema = z
     /** 居民服务管理工作人员平均待遇 (CNY per month) */
     averagePayCny: amount,
     /** 居民服务管理工作人员“五险一金”缴纳情况 */
-    socialInsurance: z.object({ status: z.enum(['fullyPaid', 'partiallyPaid', 'notPaid']), note: text(500).optional() }).strict(),
+    socialInsurance: z.object({ status: z.enum(['fullyPaid', 'partiallyPaid', 'notPaid']), note: text(TEXT_LIMITS.note).optional() }).strict(),
   })
   .strict()
   .refine((f) => f.socialisedPeople + f.selfManagedPeople <= f.totalPeople, {
@@ -77,12 +69,12 @@ export const AgreementSectionsSchema = z
 const facilityItem = z
   .object({
     kind: z.enum(['workRoom', 'activityRoom', 'outdoorGround']),
-    name: text(200),
+    name: line(),
     areaM2: area,
   })
   .strict();
 
-const secondedPerson = z.object({ name: text(100), enterprisePayMonthly: amount }).strict();
+const secondedPerson = z.object({ name: line(TEXT_LIMITS.name), enterprisePayMonthly: amount }).strict();
 
 /** Payload schema, allowed roles and clause of every event. */
 export const EVENT_REGISTRY = {
@@ -103,11 +95,11 @@ export const EVENT_REGISTRY = {
     data: decision.extend({ adjustedPlannedCompletion: IsoDateSchema.optional() }).strict(),
     title: { zh: '市专项工作领导小组办公室认定', en: 'City leading group office verification' },
   },
-  ADJUSTMENT_FILED: { roles: ['districtCivilAffairs'], clause: '§三(一)', data: z.object({ filingRef: text(200) }).strict(), title: { zh: '计划调整报市民政局备案', en: 'File adjustment with city civil affairs' } },
+  ADJUSTMENT_FILED: { roles: ['districtCivilAffairs'], clause: '§三(一)', data: z.object({ filingRef: line() }).strict(), title: { zh: '计划调整报市民政局备案', en: 'File adjustment with city civil affairs' } },
   ALREADY_HANDED_OVER_DECLARED: {
     roles: ['districtCivilAffairs'],
     clause: '§三(三)',
-    data: z.object({ handedOverOn: IsoDateSchema, note: text() }).strict(),
+    data: z.object({ handedOverOn: HistoricDateSchema, note: text() }).strict(),
     // The declaration is of a handover that already happened.
     rule: (e: { occurredOn: string; data: { handedOverOn: string } }) =>
       e.data.handedOverOn > e.occurredOn
@@ -121,7 +113,7 @@ export const EVENT_REGISTRY = {
     clause: '§三(二)',
     // Either the six sections, or the reference of the overall plan it is folded into (纳入总体方案).
     data: z
-      .object({ sections: WorkPlanSectionsSchema.optional(), foldedIntoOverallPlan: z.object({ reference: text(500) }).strict().optional() })
+      .object({ sections: WorkPlanSectionsSchema.optional(), foldedIntoOverallPlan: z.object({ reference: line(TEXT_LIMITS.note) }).strict().optional() })
       .strict()
       .refine((d) => (d.sections === undefined) !== (d.foldedIntoOverallPlan === undefined), {
         message: '须提供六项方案内容（sections）或纳入的总体方案（foldedIntoOverallPlan），二者选一 (give either sections or foldedIntoOverallPlan)',
@@ -151,8 +143,8 @@ export const EVENT_REGISTRY = {
     clause: '§二(二)',
     data: z
       .object({
-        items: z.array(facilityItem).min(1).max(200),
-        ownershipTransferredTo: text(200),
+        items: z.array(facilityItem).min(1).max(LIST_LIMITS.facilityItems),
+        ownershipTransferredTo: line(),
         documents: z.object({ asBuilt: z.boolean(), inspectionRecords: z.boolean(), repairRecords: z.boolean(), maintenanceDuties: z.boolean() }).strict(),
       })
       .strict(),
@@ -161,7 +153,7 @@ export const EVENT_REGISTRY = {
   FACILITIES_INSPECTED: {
     roles: ['districtGovernment', 'districtCivilAffairs'],
     clause: '§二(二)',
-    data: z.object({ passed: z.boolean(), findings: text(), failedItems: z.array(text(200)).max(200).optional(), costCny: amount }).strict()
+    data: z.object({ passed: z.boolean(), findings: text(), failedItems: z.array(line()).max(LIST_LIMITS.failedItems).optional(), costCny: amount }).strict()
       .refine((d) => d.passed || (d.failedItems?.length ?? 0) > 0, { message: '未通过时须列出不达标项目 (list the failed items)', path: ['failedItems'] }),
     title: { zh: '设施检测评估', en: 'Inspect facilities' },
   },
@@ -183,9 +175,9 @@ export const EVENT_REGISTRY = {
       }),
     title: { zh: '确定社区组建方式', en: 'Decide community set-up' },
   },
-  COMMUNITY_ESTABLISHED: { roles: ['township'], clause: '§二(一)', data: z.object({ communityName: text(200) }).strict(), title: { zh: '设立社区', en: 'Establish community' } },
-  RESIDENTS_COMMITTEE_ELECTED: { roles: ['township'], clause: '§二(一)', data: z.object({ members: z.number().int().min(1).max(100) }).strict(), title: { zh: '依法选举居委会', en: 'Elect residents committee' } },
-  COMMUNITY_MERGED: { roles: ['township'], clause: '§二(一)', data: z.object({ intoCommunity: text(200), approvalRef: text(200) }).strict(), title: { zh: '并入相邻社区', en: 'Merge into neighbouring community' } },
+  COMMUNITY_ESTABLISHED: { roles: ['township'], clause: '§二(一)', data: z.object({ communityName: line() }).strict(), title: { zh: '设立社区', en: 'Establish community' } },
+  RESIDENTS_COMMITTEE_ELECTED: { roles: ['township'], clause: '§二(一)', data: z.object({ members: whole(1, 100) }).strict(), title: { zh: '依法选举居委会', en: 'Elect residents committee' } },
+  COMMUNITY_MERGED: { roles: ['township'], clause: '§二(一)', data: z.object({ intoCommunity: line(), approvalRef: line() }).strict(), title: { zh: '并入相邻社区', en: 'Merge into neighbouring community' } },
   TRANSITION_DECIDED: {
     roles: ['districtGovernment'],
     clause: '§二(一)',
@@ -206,9 +198,9 @@ export const EVENT_REGISTRY = {
   },
   // §四 cross-cutting
   MAJOR_PROBLEM_REPORTED: { roles: ROLES, clause: '§四', data: z.object({ summary: text() }).strict(), title: { zh: '报告重大问题', en: 'Report major problem' } },
-  MAJOR_PROBLEM_FILED: { roles: ['cityCivilAffairs'], clause: '§四', data: z.object({ problemId: z.number().int().min(1) }).strict(), title: { zh: '重大问题备案', en: 'File major problem' } },
+  MAJOR_PROBLEM_FILED: { roles: ['cityCivilAffairs'], clause: '§四', data: z.object({ problemId: whole(1, CASE_LIMITS.majorProblems) }).strict(), title: { zh: '重大问题备案', en: 'File major problem' } },
   NEW_TASK_REPORTED: { roles: ['districtCivilAffairs', 'enterprise'], clause: '§四(一)', data: z.object({ description: text(), people: count.optional() }).strict(), title: { zh: '报告新增移交任务', en: 'Report newly found task' } },
-  NEW_TASK_VERIFIED: { roles: ['citySasac'], clause: '§四(一)', data: decision.extend({ taskId: z.number().int().min(1) }).strict(), title: { zh: '核实认定新增任务', en: 'Verify newly found task' } },
+  NEW_TASK_VERIFIED: { roles: ['citySasac'], clause: '§四(一)', data: decision.extend({ taskId: whole(1, CASE_LIMITS.newTasks) }).strict(), title: { zh: '核实认定新增任务', en: 'Verify newly found task' } },
 } as const satisfies Record<
   string,
   { roles: readonly Role[]; clause: string; data: z.ZodType; title: { zh: string; en: string }; rule?: (e: never) => { path: string; message: string } | undefined }
@@ -217,7 +209,7 @@ export const EVENT_REGISTRY = {
 export type EventType = keyof typeof EVENT_REGISTRY;
 export const EVENT_TYPES = Object.keys(EVENT_REGISTRY) as EventType[];
 
-export const ActorSchema = z.object({ role: RoleSchema, org: text(200), user: text(100).optional() }).strict();
+export const ActorSchema = z.object({ role: RoleSchema, org: line(), user: line(TEXT_LIMITS.name).optional() }).strict();
 export type Actor = z.infer<typeof ActorSchema>;
 
 /** The envelope every decision travels in; `data` is checked against the registry per type. */
@@ -228,7 +220,7 @@ export const EnvelopeSchema = z
     /** The date the decision was taken (it may be recorded later). */
     occurredOn: IsoDateSchema,
     /** Client-chosen id: the same request sent twice is applied once. */
-    requestId: text(200).optional(),
+    requestId: line().optional(),
     data: z.unknown(),
   })
   .strict();
@@ -246,16 +238,32 @@ export type ParseResult = { ok: true; event: DecisionEvent } | { ok: false; issu
 
 /** Checks envelope and payload; issues name their field as `data.figures.totalPeople`-style paths. */
 export function parseDecision(input: unknown): ParseResult {
-  const env = EnvelopeSchema.safeParse(input);
+  const size = sizeOf(input);
+  if (size > MAX_DECISION_BYTES) {
+    return {
+      ok: false,
+      issues: [{ path: '(root)', message: `决定内容过大：${size} 字节，上限 ${MAX_DECISION_BYTES} 字节 (the decision is too large: ${size} bytes, at most ${MAX_DECISION_BYTES})` }],
+    };
+  }
+  const env = EnvelopeSchema.safeParse(input, { error: bilingualErrors });
   if (!env.success) return { ok: false, issues: toIssues(env.error) };
   const spec = EVENT_REGISTRY[env.data.type];
-  const data = (spec.data as z.ZodType).safeParse(env.data.data ?? {});
+  const data = (spec.data as z.ZodType).safeParse(env.data.data ?? {}, { error: bilingualErrors });
   if (!data.success) return { ok: false, issues: toIssues(data.error, 'data') };
   const event = { ...env.data, data: data.data } as DecisionEvent;
   const rule = 'rule' in spec ? (spec.rule as (e: DecisionEvent) => { path: string; message: string } | undefined) : undefined;
   const broken = rule?.(event);
   if (broken) return { ok: false, issues: [broken] };
   return { ok: true, event };
+}
+
+/** The decision's size as JSON; anything JSON cannot carry (a cycle, a BigInt) counts as too large. */
+function sizeOf(input: unknown): number {
+  try {
+    return jsonBytes(input);
+  } catch {
+    return Number.POSITIVE_INFINITY;
+  }
 }
 
 function toIssues(error: z.ZodError, prefix?: string): Array<{ path: string; message: string }> {

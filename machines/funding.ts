@@ -23,6 +23,7 @@
 // Amounts are CNY as non-negative numbers with at most 2 decimals. All arithmetic is done in
 // integer fen (分) and converted back, so there is no floating-point drift; prorating an annual
 // amount to months rounds half up to the fen once, on the period amount.
+import { MAX_AMOUNT_CNY } from './limits';
 
 /** The clause of the notice every funding result cites. */
 export const FUNDING_CLAUSE = '§二(三)' as const;
@@ -33,7 +34,7 @@ export const TRANSITION_MONTHS = 36;
 export const MIN_SECONDED_STAFF = 1;
 export const MAX_SECONDED_STAFF = 2;
 /** Largest amount accepted, in CNY (keeps every sum in fen far below 2^53). */
-export const MAX_AMOUNT = 10_000_000_000;
+export const MAX_AMOUNT = MAX_AMOUNT_CNY;
 
 /** Thrown when a funding function gets invalid input: a negative, non-finite, too large or sub-fen amount, a number of seconded staff other than 1 or 2, or a period that is not 1–36 whole months. */
 export class FundingError extends Error {
@@ -52,22 +53,30 @@ function show(value: unknown): string {
   return Object.prototype.toString.call(value);
 }
 
+/**
+ * Whether `value` is an amount of yuan the funding rules accept: a finite number from 0 to MAX_AMOUNT with
+ * at most two decimals (a whole number of fen). Decided on the number's shortest decimal form, so 0.1 and
+ * 9999999999.99 pass and 4000.005, 0.051 and 0.491 do not. Payload schemas use this same test.
+ */
+export function isYuanAmount(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= MAX_AMOUNT && /^\d+(\.\d{1,2})?$/.test(String(value));
+}
+
 /** Validates an amount in CNY and returns it in fen. */
 function toFen(value: unknown, field: string): number {
-  const ok =
-    typeof value === 'number' &&
-    Number.isFinite(value) &&
-    value >= 0 &&
-    value <= MAX_AMOUNT &&
-    Math.abs(value * 100 - Math.round(value * 100)) < 1e-6;
-  if (!ok) {
+  if (!isYuanAmount(value)) {
     throw new FundingError(
       field,
       `金额无效：${field} = ${show(value)}，应为 0 至 ${MAX_AMOUNT} 元之间的数，最多两位小数`,
       `invalid amount: ${field} = ${show(value)}, expected a non-negative number of CNY up to ${MAX_AMOUNT} with at most 2 decimals`,
     );
   }
-  return Math.round((value as number) * 100);
+  return Math.round(value * 100);
+}
+
+/** Adds amounts of yuan exactly (in fen). */
+export function addYuan(...amounts: number[]): number {
+  return fromFen(amounts.reduce((sum, a) => sum + Math.round(a * 100), 0));
 }
 
 const fromFen = (fen: number): number => fen / 100;

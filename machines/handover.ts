@@ -1,8 +1,10 @@
 // The handover process of 渝民〔2017〕168号 for one enterprise, as a pure XState v5 statechart.
 import { and, assign, setup } from 'xstate';
-import { addWorkingDays, deadlineOf, shanghaiDate, type WorkingDayResult } from './calendar';
+import { CALENDAR_VERSION, LEGACY_CALENDAR_VERSION, addWorkingDays, deadlineOf, shanghaiDate, type WorkingDayResult } from './calendar';
 import type { DecisionEvent, DecisionOf } from './events';
-import { transitionFunding, type TransitionFunding } from './funding';
+import { addYuan, transitionFunding, type TransitionFunding } from './funding';
+import { boundContext, tally, type YearlyTally } from './bounded-context';
+import { emptyRecent, excerpt, pushRecent, type Recent } from './limits';
 import type { CaseParties, Role } from './roles';
 import { AGREEMENT_WORKING_DAYS, DEFINITION_VERSION, TRANSITION_YEARS, resolveSettings, type Settings, type SettingsInput } from './settings';
 
@@ -59,11 +61,20 @@ export interface HandoverInput {
   /** The instant the case was opened (ISO). */
   startedAt: string;
   settings?: SettingsInput;
+  /** The calendar version to count working days with (machines/calendar); default the newest bundled. */
+  calendarVersion?: number;
 }
 
+/**
+ * The case as the rules need it. Bounded: lists that grow with use keep their count and the latest few
+ * entries (`Recent`), long texts an excerpt; every decision's full payload is in the case record store.
+ * Snapshots of the earlier, unbounded shape are brought to this one when restored (`boundContext`).
+ */
 export interface HandoverContext {
   caseId: string;
   definitionVersion: string;
+  /** The calendar version its working-day deadlines are counted with; absent in snapshots from before versions (LEGACY_CALENDAR_VERSION). Changed only by a calendar update (workflows/calendar-upgrade.ts). */
+  calendarVersion?: number;
   settings: Settings;
   parties: CaseParties;
   enterpriseName: string;
@@ -73,21 +84,24 @@ export interface HandoverContext {
   survey?: DecisionOf<'SURVEY_SUBMITTED'>['data'] & { submittedOn: string };
   adjustment?: {
     signedBy: Role[];
+    /** Excerpts. */
     reason?: string;
     proposedChanges?: string;
     opinions: Array<Dated & { approved: boolean; reason: string }>;
   };
-  adjustmentHistory: Array<{ outcome: 'rejected' | 'filed'; by: Role; on: string; reason: string }>;
+  adjustmentHistory: Recent<{ outcome: 'rejected' | 'filed'; by: Role; on: string; reason: string }>;
   workPlan: {
-    proposal?: Dated & { sections?: Record<string, string>; foldedIntoOverallPlan?: { reference: string } };
+    /** The proposal on the table: who made it, when, and in which form (the sections are in the case record). */
+    proposal?: Dated & { form: 'sections' | 'foldedIntoOverallPlan'; reference?: string };
+    /** Proposals made so far. */
+    proposals: number;
     agreedOn?: string;
-    escalations: Array<{ level: 'cityCivilAffairs' | 'cityUrbanManagement'; on: string; auto: boolean; summary: string; by?: Role }>;
-    parentGroupOpinions: Array<Dated & { opinion: string }>;
-    coordinationOutcomes: Array<Dated & { outcome: string; summary: string }>;
+    escalations: Recent<{ level: 'cityCivilAffairs' | 'cityUrbanManagement'; on: string; auto: boolean; summary: string; by?: Role }>;
+    parentGroupOpinions: Recent<Dated & { opinion: string }>;
+    coordinationOutcomes: Recent<Dated & { outcome: string; summary: string }>;
   };
   agreement: {
     signatures: Partial<Record<'enterprise' | 'districtGovernment', string>>;
-    sections?: Record<string, string>;
     signedOn?: string;
     late?: boolean;
     supplementary?: boolean;
@@ -95,10 +109,11 @@ export interface HandoverContext {
   /** §四(二): the date the enterprise handed over, from which the township carries responsibility. */
   handedOverOn?: string;
   facilities: {
-    items?: Array<{ kind: string; name: string; areaM2: number }>;
-    ownershipTransferredTo?: string;
-    inspections: Array<Dated & { passed: boolean; findings: string; failedItems?: string[]; costCny: number }>;
-    rectifications: Array<Dated & { summary: string; costCny: number }>;
+    /** What was handed over, in figures (the list of items is in the case record). */
+    handedOver?: { by: Role; on?: string; itemCount: number; areaM2: number; ownershipTransferredTo: string };
+    /** Every inspection counted, the failed ones too, with their total cost (§二(二): district budget). */
+    inspections: Recent<Dated & { passed: boolean; findings: string; failedItemCount: number; costCny: number }> & { failed: number; costCny: number };
+    rectifications: Recent<Dated & { summary: string; costCny: number }> & { costCny: number };
   };
   community: {
     route?: 'setUpDirectly' | 'setUpAndElect' | 'mergeIntoNeighbour';
@@ -115,8 +130,16 @@ export interface HandoverContext {
   deadlines: Partial<Record<DeadlineKind, Deadline>>;
   /** Deadlines that have passed without what they waited for. */
   missed: { agreement: boolean; cityTarget: boolean };
-  majorProblems: Array<Dated & { id: number; summary: string; filedOn?: string }>;
-  newTasks: Array<Dated & { id: number; description: string; people?: number; status: 'reported' | 'verified' | 'rejected'; decidedOn?: string }>;
+  /** Problem ids run from 1 to `count`; `open` lists those not yet filed. */
+  majorProblems: Recent<Dated & { id: number; summary: string; filedOn?: string }> & { open: number[] };
+  /** Task ids run from 1 to `count`; `awaitingVerification` lists those not yet verified. */
+  newTasks: Recent<Dated & { id: number; description: string; people?: number; status: 'reported' | 'verified' | 'rejected'; decidedOn?: string }> & {
+    awaitingVerification: number[];
+    verified: number;
+    rejected: number;
+  };
+  /** Dated facts counted per year, for the year-end summary (§四(三)). */
+  yearly: YearlyTally;
 }
 
 /** Timer events carry no payload; the host stamps every event with the instant it was applied. */
@@ -137,8 +160,8 @@ function dateOf(event: unknown, context: HandoverContext): string {
   return on ?? shanghaiDate(nowOf(event, context));
 }
 
-function workingDayDeadline(kind: DeadlineKind, from: string, n: number, clause: string): Deadline {
-  const wd = addWorkingDays(from, n);
+function workingDayDeadline(kind: DeadlineKind, from: string, n: number, clause: string, calendarVersion: number | undefined): Deadline {
+  const wd = addWorkingDays(from, n, calendarVersion ?? LEGACY_CALENDAR_VERSION);
   return { kind, due: wd.due, at: wd.deadline, from, workingDays: wd, clause };
 }
 
@@ -169,7 +192,7 @@ const notifyMajorDisagreement = {
   params: ({ context, event }: { context: HandoverContext; event: unknown }): NotifyParams => ({
     reason: 'majorDisagreementEscalated',
     to: ['cityUrbanManagement', 'cityCivilAffairs'],
-    dueKey: `${dateOf(event, context)}#${context.workPlan.escalations.length}`,
+    dueKey: `${dateOf(event, context)}#${context.workPlan.escalations.count}`,
     clause: '§三(二)',
     message: {
       zh: `${context.enterpriseName}：工作方案存在重大分歧，报请市城管委（专项工作办公室）协调`,
@@ -226,21 +249,21 @@ export const handoverMachine = setup({
       adjustment: ({ context, event }) => {
         const e = event as DecisionOf<'ADJUSTMENT_APPLICATION_SIGNED'>;
         const current = context.adjustment ?? { signedBy: [], opinions: [] };
-        return { ...current, signedBy: [...current.signedBy, e.actor.role], reason: e.data.reason, proposedChanges: e.data.proposedChanges };
+        return { ...current, signedBy: [...current.signedBy, e.actor.role], reason: excerpt(e.data.reason), proposedChanges: excerpt(e.data.proposedChanges) };
       },
     }),
     recordOpinion: assign({
       adjustment: ({ context, event }) => {
         const e = event as DecisionOf<'ADJUSTMENT_REVIEWED'>;
         const current = context.adjustment ?? { signedBy: [], opinions: [] };
-        return { ...current, opinions: [...current.opinions, { by: e.actor.role, on: e.occurredOn, approved: e.data.approved, reason: e.data.reason }] };
+        return { ...current, opinions: [...current.opinions, { by: e.actor.role, on: e.occurredOn, approved: e.data.approved, reason: excerpt(e.data.reason) }] };
       },
     }),
     // §三(一): any reviewer can reject with a reason; the case returns to the surveyed plan.
     rejectAdjustment: assign({
       adjustmentHistory: ({ context, event }) => {
         const e = event as DecisionOf<'ADJUSTMENT_REVIEWED'>;
-        return [...context.adjustmentHistory, { outcome: 'rejected' as const, by: e.actor.role, on: e.occurredOn, reason: e.data.reason }];
+        return pushRecent(context.adjustmentHistory, { outcome: 'rejected' as const, by: e.actor.role, on: e.occurredOn, reason: excerpt(e.data.reason) });
       },
       adjustment: () => undefined,
     }),
@@ -248,31 +271,32 @@ export const handoverMachine = setup({
     startNegotiation: assign({
       deadlines: ({ context, event }) => ({
         ...context.deadlines,
-        negotiationEscalation: workingDayDeadline('negotiationEscalation', dateOf(event, context), context.settings.negotiationEscalationWorkingDays, '§三(二)'),
+        negotiationEscalation: workingDayDeadline('negotiationEscalation', dateOf(event, context), context.settings.negotiationEscalationWorkingDays, '§三(二)', context.calendarVersion),
       }),
       workPlan: ({ context }) => ({ ...context.workPlan, proposal: undefined }),
     }),
     startCoordinationClock: assign({
       deadlines: ({ context, event }) => ({
         ...context.deadlines,
-        coordinationEscalation: workingDayDeadline('coordinationEscalation', dateOf(event, context), context.settings.coordinationEscalationWorkingDays, '§三(二)'),
+        coordinationEscalation: workingDayDeadline('coordinationEscalation', dateOf(event, context), context.settings.coordinationEscalationWorkingDays, '§三(二)', context.calendarVersion),
       }),
     }),
-    escalate: assign({
-      workPlan: ({ context, event }, params: { level: 'cityCivilAffairs' | 'cityUrbanManagement'; auto: boolean }) => {
-        const e = event as Partial<DecisionOf<'DISAGREEMENT_ESCALATED'>>;
-        const summary = e.data?.summary ?? (params.auto ? '协商期满自动报请 (escalated automatically when the setting expired)' : '');
-        return {
-          ...context.workPlan,
-          escalations: [...context.workPlan.escalations, { level: params.level, on: dateOf(event, context), auto: params.auto, summary, by: e.actor?.role }],
-        };
-      },
+    escalate: assign(({ context, event }, params: { level: 'cityCivilAffairs' | 'cityUrbanManagement'; auto: boolean }) => {
+      const e = event as Partial<DecisionOf<'DISAGREEMENT_ESCALATED'>>;
+      const summary = excerpt(e.data?.summary ?? (params.auto ? '协商期满自动报请 (escalated automatically when the setting expired)' : ''));
+      const on = dateOf(event, context);
+      return {
+        workPlan: { ...context.workPlan, escalations: pushRecent(context.workPlan.escalations, { level: params.level, on, auto: params.auto, summary, by: e.actor?.role }) },
+        yearly: tally(context.yearly, on, params.level === 'cityCivilAffairs' ? 'escalatedToCityCivilAffairs' : 'escalatedToCityUrbanManagement'),
+      };
     }),
-    recordCoordination: assign({
-      workPlan: ({ context, event }) => {
-        const e = event as DecisionOf<'COORDINATION_CONCLUDED'>;
-        return { ...context.workPlan, coordinationOutcomes: [...context.workPlan.coordinationOutcomes, { by: e.actor.role, on: e.occurredOn, ...e.data }] };
-      },
+    recordCoordination: assign(({ context, event }) => {
+      const e = event as DecisionOf<'COORDINATION_CONCLUDED'>;
+      const outcome = { by: e.actor.role, on: e.occurredOn, outcome: e.data.outcome, summary: excerpt(e.data.summary) };
+      return {
+        workPlan: { ...context.workPlan, coordinationOutcomes: pushRecent(context.workPlan.coordinationOutcomes, outcome) },
+        yearly: tally(context.yearly, e.occurredOn, e.data.outcome === 'resolved' ? 'coordinationResolved' : 'coordinationEscalated'),
+      };
     }),
     // §三(三): the 10 working days run from the date both sides agreed the plan, on the official calendar.
     agreePlan: assign({
@@ -282,8 +306,8 @@ export const handoverMachine = setup({
         const lead = context.settings.agreementReminderLeadWorkingDays;
         return {
           ...context.deadlines,
-          agreement: workingDayDeadline('agreement', agreedOn, AGREEMENT_WORKING_DAYS, '§三(三)'),
-          agreementReminder: workingDayDeadline('agreementReminder', agreedOn, AGREEMENT_WORKING_DAYS - lead, '§三(三)'),
+          agreement: workingDayDeadline('agreement', agreedOn, AGREEMENT_WORKING_DAYS, '§三(三)', context.calendarVersion),
+          agreementReminder: workingDayDeadline('agreementReminder', agreedOn, AGREEMENT_WORKING_DAYS - lead, '§三(三)', context.calendarVersion),
         };
       },
     }),
@@ -291,7 +315,7 @@ export const handoverMachine = setup({
       agreement: ({ context, event }) => {
         const e = event as DecisionOf<'AGREEMENT_SIGNED'>;
         const role = e.actor.role as 'enterprise' | 'districtGovernment';
-        return { ...context.agreement, sections: context.agreement.sections ?? e.data.sections, signatures: { ...context.agreement.signatures, [role]: e.occurredOn } };
+        return { ...context.agreement, signatures: { ...context.agreement.signatures, [role]: e.occurredOn } };
       },
     }),
     // §四(二): people, facilities and equipment are handed over as a whole once the agreement is signed.
@@ -307,7 +331,12 @@ export const handoverMachine = setup({
     recordInspection: assign({
       facilities: ({ context, event }) => {
         const e = event as DecisionOf<'FACILITIES_INSPECTED'>;
-        return { ...context.facilities, inspections: [...context.facilities.inspections, { by: e.actor.role, on: e.occurredOn, ...e.data }] };
+        const inspections = context.facilities.inspections;
+        const entry = { by: e.actor.role, on: e.occurredOn, passed: e.data.passed, findings: excerpt(e.data.findings), failedItemCount: e.data.failedItems?.length ?? 0, costCny: e.data.costCny };
+        return {
+          ...context.facilities,
+          inspections: { ...pushRecent(inspections, entry), failed: inspections.failed + (e.data.passed ? 0 : 1), costCny: addYuan(inspections.costCny, e.data.costCny) },
+        };
       },
     }),
     recordCommunityRoute: assign({
@@ -381,11 +410,11 @@ export const handoverMachine = setup({
     agreementNotSigned: ({ context }) => !context.agreement.signedOn && !context.handedOverOn,
     knownOpenProblem: ({ context, event }) => {
       const id = (event as DecisionOf<'MAJOR_PROBLEM_FILED'>).data.problemId;
-      return context.majorProblems.some((p) => p.id === id && !p.filedOn);
+      return context.majorProblems.open.includes(id);
     },
     knownReportedTask: ({ context, event }) => {
       const id = (event as DecisionOf<'NEW_TASK_VERIFIED'>).data.taskId;
-      return context.newTasks.some((t) => t.id === id && t.status === 'reported');
+      return context.newTasks.awaitingVerification.includes(id);
     },
   },
   delays: {
@@ -411,16 +440,17 @@ export const handoverMachine = setup({
     return {
       caseId: input.caseId,
       definitionVersion: DEFINITION_VERSION,
+      calendarVersion: input.calendarVersion ?? CALENDAR_VERSION,
       settings,
       parties: input.parties,
       enterpriseName: input.enterpriseName,
       residentialArea: input.residentialArea,
       plannedCompletion: input.plannedCompletion,
       startedAt: input.startedAt,
-      adjustmentHistory: [],
-      workPlan: { escalations: [], parentGroupOpinions: [], coordinationOutcomes: [] },
+      adjustmentHistory: emptyRecent(),
+      workPlan: { proposals: 0, escalations: emptyRecent(), parentGroupOpinions: emptyRecent(), coordinationOutcomes: emptyRecent() },
       agreement: { signatures: {} },
-      facilities: { inspections: [], rectifications: [] },
+      facilities: { inspections: { ...emptyRecent(), failed: 0, costCny: 0 }, rectifications: { ...emptyRecent(), costCny: 0 } },
       community: {},
       transition: {},
       // §一(二): the city's target date for the whole work.
@@ -428,8 +458,9 @@ export const handoverMachine = setup({
         cityTarget: { kind: 'cityTarget', due: settings.cityTargetDate, at: deadlineOf(settings.cityTargetDate), from: shanghaiDate(input.startedAt), clause: '§一(二)' },
       },
       missed: { agreement: false, cityTarget: false },
-      majorProblems: [],
-      newTasks: [],
+      majorProblems: { ...emptyRecent(), open: [] },
+      newTasks: { ...emptyRecent(), awaitingVerification: [], verified: 0, rejected: 0 },
+      yearly: {},
     };
   },
   // §一(二): a case not past the agreement by the city's target date is overdue.
@@ -458,25 +489,30 @@ export const handoverMachine = setup({
     // §四 (last paragraph): a major problem can be raised at any stage and is filed with cityCivilAffairs.
     MAJOR_PROBLEM_REPORTED: {
       actions: [
-        assign({
-          majorProblems: ({ context, event }) => [
-            ...context.majorProblems,
-            { id: context.majorProblems.length + 1, by: actorOf(event), on: dateOf(event, context), summary: (event as DecisionOf<'MAJOR_PROBLEM_REPORTED'>).data.summary },
-          ],
+        assign(({ context, event }) => {
+          const problems = context.majorProblems;
+          const on = dateOf(event, context);
+          const id = problems.count + 1;
+          const summary = excerpt((event as DecisionOf<'MAJOR_PROBLEM_REPORTED'>).data.summary);
+          return {
+            majorProblems: { ...pushRecent(problems, { id, by: actorOf(event), on, summary }), open: [...problems.open, id] },
+            yearly: tally(context.yearly, on, 'majorProblemsReported'),
+          };
         }),
         {
           type: 'notify',
-          // Runs after the assign above: the problem just recorded is the last one.
-          params: ({ context }) => {
-            const problem = context.majorProblems[context.majorProblems.length - 1]!;
+          // Runs after the assign above: the problem just recorded is the latest one. The message carries the full summary.
+          params: ({ context, event }) => {
+            const problem = context.majorProblems.latest[context.majorProblems.latest.length - 1]!;
+            const summary = (event as DecisionOf<'MAJOR_PROBLEM_REPORTED'>).data.summary;
             return {
               reason: 'majorProblemReported' as const,
               to: ['districtGovernment', 'cityCivilAffairs'] as Role[],
               dueKey: `${problem.on}#${problem.id}`,
               clause: '§四',
               message: {
-                zh: `${context.enterpriseName}：报告重大问题（第${problem.id}号）——${problem.summary}`,
-                en: `${context.enterpriseName}: major problem no. ${problem.id} reported — ${problem.summary}`,
+                zh: `${context.enterpriseName}：报告重大问题（第${problem.id}号）——${summary}`,
+                en: `${context.enterpriseName}: major problem no. ${problem.id} reported — ${summary}`,
               },
             };
           },
@@ -485,9 +521,18 @@ export const handoverMachine = setup({
     },
     MAJOR_PROBLEM_FILED: {
       guard: 'knownOpenProblem',
-      actions: assign({
-        majorProblems: ({ context, event }) =>
-          context.majorProblems.map((p) => (p.id === (event as DecisionOf<'MAJOR_PROBLEM_FILED'>).data.problemId ? { ...p, filedOn: dateOf(event, context) } : p)),
+      actions: assign(({ context, event }) => {
+        const id = (event as DecisionOf<'MAJOR_PROBLEM_FILED'>).data.problemId;
+        const on = dateOf(event, context);
+        const problems = context.majorProblems;
+        return {
+          majorProblems: {
+            ...problems,
+            latest: problems.latest.map((p) => (p.id === id ? { ...p, filedOn: on } : p)),
+            open: problems.open.filter((open) => open !== id),
+          },
+          yearly: tally(context.yearly, on, 'majorProblemsFiled'),
+        };
       }),
     },
     // §四(一): newly found tasks are verified by citySasac and added to the overall task list.
@@ -495,7 +540,10 @@ export const handoverMachine = setup({
       actions: assign({
         newTasks: ({ context, event }) => {
           const e = event as DecisionOf<'NEW_TASK_REPORTED'>;
-          return [...context.newTasks, { id: context.newTasks.length + 1, by: e.actor.role, on: e.occurredOn, description: e.data.description, people: e.data.people, status: 'reported' as const }];
+          const tasks = context.newTasks;
+          const id = tasks.count + 1;
+          const task = { id, by: e.actor.role, on: e.occurredOn, description: excerpt(e.data.description), people: e.data.people, status: 'reported' as const };
+          return { ...tasks, ...pushRecent(tasks, task), awaitingVerification: [...tasks.awaitingVerification, id] };
         },
       }),
     },
@@ -504,7 +552,15 @@ export const handoverMachine = setup({
       actions: assign({
         newTasks: ({ context, event }) => {
           const e = event as DecisionOf<'NEW_TASK_VERIFIED'>;
-          return context.newTasks.map((t) => (t.id === e.data.taskId ? { ...t, status: e.data.approved ? ('verified' as const) : ('rejected' as const), decidedOn: e.occurredOn } : t));
+          const tasks = context.newTasks;
+          const status = e.data.approved ? ('verified' as const) : ('rejected' as const);
+          return {
+            ...tasks,
+            latest: tasks.latest.map((t) => (t.id === e.data.taskId ? { ...t, status, decidedOn: e.occurredOn } : t)),
+            awaitingVerification: tasks.awaitingVerification.filter((id) => id !== e.data.taskId),
+            verified: tasks.verified + (e.data.approved ? 1 : 0),
+            rejected: tasks.rejected + (e.data.approved ? 0 : 1),
+          };
         },
       }),
     },
@@ -585,10 +641,13 @@ export const handoverMachine = setup({
               target: '#handover.workPlan',
               actions: [
                 assign({
-                  adjustmentHistory: ({ context, event }) => [
-                    ...context.adjustmentHistory,
-                    { outcome: 'filed' as const, by: actorOf(event), on: dateOf(event, context), reason: (event as DecisionOf<'ADJUSTMENT_FILED'>).data.filingRef },
-                  ],
+                  adjustmentHistory: ({ context, event }) =>
+                    pushRecent(context.adjustmentHistory, {
+                      outcome: 'filed' as const,
+                      by: actorOf(event),
+                      on: dateOf(event, context),
+                      reason: excerpt((event as DecisionOf<'ADJUSTMENT_FILED'>).data.filingRef),
+                    }),
                 }),
                 'startNegotiation',
               ],
@@ -629,7 +688,9 @@ export const handoverMachine = setup({
               actions: assign({
                 workPlan: ({ context, event }) => {
                   const e = event as DecisionOf<'WORK_PLAN_PROPOSED'>;
-                  return { ...context.workPlan, proposal: { by: e.actor.role, on: e.occurredOn, ...e.data } };
+                  const reference = e.data.foldedIntoOverallPlan ? excerpt(e.data.foldedIntoOverallPlan.reference) : undefined;
+                  const form = reference === undefined ? ('sections' as const) : ('foldedIntoOverallPlan' as const);
+                  return { ...context.workPlan, proposals: context.workPlan.proposals + 1, proposal: { by: e.actor.role, on: e.occurredOn, form, ...(reference === undefined ? {} : { reference }) } };
                 },
               }),
             },
@@ -650,7 +711,7 @@ export const handoverMachine = setup({
                     params: ({ context, event }) => ({
                       reason: 'disagreementEscalated' as const,
                       to: ['cityCivilAffairs', 'parentGroup'] as Role[],
-                      dueKey: `${dateOf(event, context)}#${context.workPlan.escalations.length}`,
+                      dueKey: `${dateOf(event, context)}#${context.workPlan.escalations.count}`,
                       clause: '§三(二)',
                       message: {
                         zh: `${context.enterpriseName}：工作方案未达成一致，报请市民政局与企业上级集团公司协调`,
@@ -676,7 +737,7 @@ export const handoverMachine = setup({
               actions: assign({
                 workPlan: ({ context, event }) => {
                   const e = event as DecisionOf<'PARENT_GROUP_OPINION_GIVEN'>;
-                  return { ...context.workPlan, parentGroupOpinions: [...context.workPlan.parentGroupOpinions, { by: e.actor.role, on: e.occurredOn, opinion: e.data.opinion }] };
+                  return { ...context.workPlan, parentGroupOpinions: pushRecent(context.workPlan.parentGroupOpinions, { by: e.actor.role, on: e.occurredOn, opinion: excerpt(e.data.opinion) }) };
                 },
               }),
             },
@@ -774,7 +835,9 @@ export const handoverMachine = setup({
                   actions: assign({
                     facilities: ({ context, event }) => {
                       const e = event as DecisionOf<'FACILITIES_HANDED_OVER'>;
-                      return { ...context.facilities, items: e.data.items, ownershipTransferredTo: e.data.ownershipTransferredTo };
+                      const areaM2 = e.data.items.reduce((sum, i) => sum + Math.round(i.areaM2 * 100), 0) / 100;
+                      const handedOver = { by: e.actor.role, on: e.occurredOn, itemCount: e.data.items.length, areaM2, ownershipTransferredTo: excerpt(e.data.ownershipTransferredTo) };
+                      return { ...context.facilities, handedOver };
                     },
                   }),
                 },
@@ -795,7 +858,9 @@ export const handoverMachine = setup({
                   actions: assign({
                     facilities: ({ context, event }) => {
                       const e = event as DecisionOf<'RECTIFICATION_COMPLETED'>;
-                      return { ...context.facilities, rectifications: [...context.facilities.rectifications, { by: e.actor.role, on: e.occurredOn, ...e.data }] };
+                      const rectifications = context.facilities.rectifications;
+                      const entry = { by: e.actor.role, on: e.occurredOn, summary: excerpt(e.data.summary), costCny: e.data.costCny };
+                      return { ...context.facilities, rectifications: { ...pushRecent(rectifications, entry), costCny: addYuan(rectifications.costCny, e.data.costCny) } };
                     },
                   }),
                 },
@@ -872,3 +937,11 @@ export const handoverMachine = setup({
     completed: { type: 'final' },
   },
 });
+
+// Snapshots persisted before the context was bounded carry every list in full. Whatever restores a snapshot (the
+// workflow's host across continue-as-new, the definition check) gets the bounded context, however long the lists.
+const restoreUnbounded = handoverMachine.restoreSnapshot;
+(handoverMachine as { restoreSnapshot: typeof restoreUnbounded }).restoreSnapshot = (snapshot, scope) => {
+  const s = snapshot as unknown as { context?: HandoverContext };
+  return restoreUnbounded(s.context ? ({ ...s, context: boundContext(s.context) } as unknown as typeof snapshot) : snapshot, scope);
+};

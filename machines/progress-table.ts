@@ -1,6 +1,7 @@
 // The progress table (附件2, §四(三)) and the year-end summary, built from the live state of cases.
 // The notice does not reproduce 附件2; these are the columns a city bureau asks for. Pure: the
 // states are queried elsewhere (activities/reports) and handed in.
+import { yearlyCount } from './bounded-context';
 import { STAGES, STAGE_LABELS, type Stage } from './case-view';
 import type { Deadline, HandoverContext } from './handover';
 import { DEADLINE_LABELS, stateLabel } from './labels';
@@ -12,7 +13,7 @@ type Localized = { zh: string; en: string };
 export interface CaseSnapshotView {
   caseId: string;
   definitionVersion: string;
-  status: 'active' | 'done';
+  status: string;
   stage: Stage;
   activeStates: string[];
   responsibility: 'enterprise' | 'township';
@@ -52,7 +53,7 @@ export function peopleTransferred(c: CaseSnapshotView): number | undefined {
 }
 
 export function facilityArea(c: CaseSnapshotView): number {
-  return (c.context.facilities.items ?? []).reduce((sum, i) => sum + i.areaM2, 0);
+  return c.context.facilities.handedOver?.areaM2 ?? 0;
 }
 
 function branchState(c: CaseSnapshotView, branch: string): string | undefined {
@@ -66,12 +67,13 @@ function facilitiesText(c: CaseSnapshotView, lang: Lang): string {
   if (c.stage === 'completed' || state === 'implementation.facilities.accepted') parts.push(lang === 'zh' ? '已接收' : 'accepted');
   else if (state) parts.push(stateLabel(state, lang));
   else parts.push(lang === 'zh' ? '未开始' : 'not started');
-  if (f.items?.length) parts.push(lang === 'zh' ? `${f.items.length} 处 ${facilityArea(c)}㎡` : `${f.items.length} item(s), ${facilityArea(c)} m²`);
-  if (f.inspections.length) {
-    const failed = f.inspections.filter((i) => !i.passed).length;
-    parts.push(lang === 'zh' ? `检测 ${f.inspections.length} 次（未通过 ${failed} 次）` : `${f.inspections.length} inspection(s), ${failed} failed`);
+  const items = f.handedOver?.itemCount ?? 0;
+  if (items) parts.push(lang === 'zh' ? `${items} 处 ${facilityArea(c)}㎡` : `${items} item(s), ${facilityArea(c)} m²`);
+  if (f.inspections.count) {
+    const failed = f.inspections.failed;
+    parts.push(lang === 'zh' ? `检测 ${f.inspections.count} 次（未通过 ${failed} 次）` : `${f.inspections.count} inspection(s), ${failed} failed`);
   }
-  if (f.rectifications.length) parts.push(lang === 'zh' ? `整治 ${f.rectifications.length} 次` : `${f.rectifications.length} rectification(s)`);
+  if (f.rectifications.count) parts.push(lang === 'zh' ? `整治 ${f.rectifications.count} 次` : `${f.rectifications.count} rectification(s)`);
   return parts.join(lang === 'zh' ? '；' : '; ');
 }
 
@@ -105,13 +107,19 @@ function transitionText(c: CaseSnapshotView, lang: Lang): string {
 function remarksText(c: CaseSnapshotView, lang: Lang): string {
   const x = c.context;
   const parts: string[] = [];
-  for (const e of x.workPlan.escalations) {
+  // The case keeps the latest escalations and problems; the earlier ones are counted (full record: the case timeline).
+  const earlier = (n: number, zh: string, en: string) => {
+    if (n > 0) parts.push(lang === 'zh' ? `另有较早${zh} ${n} 项` : `${n} earlier ${en}`);
+  };
+  earlier(x.workPlan.escalations.count - x.workPlan.escalations.latest.length, '报请协调', 'escalation(s)');
+  for (const e of x.workPlan.escalations.latest) {
     const to = e.level === 'cityCivilAffairs' ? { zh: '市民政局', en: 'city civil affairs' } : { zh: '市城管委', en: 'urban management' };
     parts.push(lang === 'zh' ? `${e.on} ${e.auto ? '自动' : ''}报请${to.zh}协调` : `${e.on} ${e.auto ? 'automatically ' : ''}escalated to ${to.en}`);
   }
   if (x.missed.agreement) parts.push(lang === 'zh' ? '协议逾期已报请协调' : 'agreement overdue, escalated');
   if (x.missed.cityTarget) parts.push(lang === 'zh' ? '未在市定目标日期前签订协议' : 'city target date missed');
-  for (const p of x.majorProblems) parts.push(lang === 'zh' ? `重大问题${p.id}：${p.summary}${p.filedOn ? '（已备案）' : ''}` : `major problem ${p.id}: ${p.summary}${p.filedOn ? ' (filed)' : ''}`);
+  earlier(x.majorProblems.count - x.majorProblems.latest.length, '重大问题', 'major problem(s)');
+  for (const p of x.majorProblems.latest) parts.push(lang === 'zh' ? `重大问题${p.id}：${p.summary}${p.filedOn ? '（已备案）' : ''}` : `major problem ${p.id}: ${p.summary}${p.filedOn ? ' (filed)' : ''}`);
   if (x.agreement.supplementary) parts.push(lang === 'zh' ? '已移交未签协议，补签' : 'supplementary agreement');
   if (x.plannedCompletion) parts.push(lang === 'zh' ? `计划完成 ${x.plannedCompletion}` : `planned completion ${x.plannedCompletion}`);
   return parts.join(lang === 'zh' ? '；' : '; ');
@@ -208,20 +216,16 @@ export function summarise(district: string, cases: readonly SummaryCase[], year:
     if (c.stage === 'completed' && inYear(completedOn)) s.completedThisYear++;
     if (c.overdue) s.overdue++;
     if (x.handedOverOn) {
-      if (x.facilities.items) s.facilityAreaM2 += facilityArea(c);
+      if (x.facilities.handedOver) s.facilityAreaM2 += facilityArea(c);
       s.peopleTransferred += peopleTransferred(c) ?? 0;
     }
-    for (const e of x.workPlan.escalations) if (inYear(e.on)) s.escalations[e.level]++;
+    s.escalations.cityCivilAffairs += yearlyCount(x, year, 'escalatedToCityCivilAffairs');
+    s.escalations.cityUrbanManagement += yearlyCount(x, year, 'escalatedToCityUrbanManagement');
     if (x.missed.agreement && inYear(x.deadlines.agreement?.due)) s.escalations.agreementDeadline++;
-    for (const o of x.workPlan.coordinationOutcomes) {
-      if (!inYear(o.on)) continue;
-      if (o.outcome === 'resolved') s.coordinationResolved++;
-      else s.coordinationEscalated++;
-    }
-    for (const p of x.majorProblems) {
-      if (inYear(p.on)) s.majorProblems++;
-      if (inYear(p.filedOn)) s.majorProblemsFiled++;
-    }
+    s.coordinationResolved += yearlyCount(x, year, 'coordinationResolved');
+    s.coordinationEscalated += yearlyCount(x, year, 'coordinationEscalated');
+    s.majorProblems += yearlyCount(x, year, 'majorProblemsReported');
+    s.majorProblemsFiled += yearlyCount(x, year, 'majorProblemsFiled');
   }
   return s;
 }

@@ -1,6 +1,6 @@
 // The process definition's version, the notice's fixed numbers, and the settings the notice leaves open.
 import { z } from 'zod';
-import { IsoDateSchema as isoDate } from './events';
+import { IsoDateSchema as isoDate, bilingualErrors, whole } from './fields';
 
 /** Bump on every change to the machine's states, events or rules (see ARCHITECTURE.md, "Changing the process"). */
 export const DEFINITION_VERSION = '168-2017.1';
@@ -12,7 +12,7 @@ export const TRANSITION_YEARS = 3;
 /** §四(三): progress tables are sent on the 25th of each month. Fixed by the notice. */
 export const REPORT_DAY_OF_MONTH = 25;
 
-const workingDays = (max: number) => z.number().int().min(1).max(max);
+const workingDays = (max: number) => whole(1, max);
 
 /** Every number the notice does not give ("setting" in DOMAIN.md), with its default. */
 export const SettingsSchema = z
@@ -26,11 +26,11 @@ export const SettingsSchema = z
     /** §三(三)/§四(一): who a missed agreement deadline is escalated to. */
     agreementEscalationTo: z.enum(['cityCivilAffairs', 'cityUrbanManagement']).default('cityCivilAffairs'),
     /** §二(一): calendar days before the end of the transition period when reminders go out. */
-    transitionReminderLeadDays: z.array(z.number().int().min(1).max(365)).max(5).default([90, 30]),
+    transitionReminderLeadDays: z.array(whole(1, 365)).max(5, '最多 5 个提醒 (at most 5 reminders)').default([90, 30]),
     /** §一(二): the city's target date; a case not past the agreement by its end is overdue. */
     cityTargetDate: isoDate.default('2017-12-31'),
     /** §四(三): days before the 25th when districts are reminded of the monthly report. */
-    monthlyReportReminderLeadDays: z.number().int().min(0).max(20).default(3),
+    monthlyReportReminderLeadDays: whole(0, 20).default(3),
     /** §四(三): when the 25th is not a working day, report on that day anyway, or on the previous/next working day. */
     monthlyReportOnNonWorkingDay: z.enum(['sameDay', 'previousWorkingDay', 'nextWorkingDay']).default('previousWorkingDay'),
   })
@@ -42,5 +42,5 @@ export type SettingsInput = z.input<typeof SettingsSchema>;
 export const DEFAULT_SETTINGS: Settings = SettingsSchema.parse({});
 
 export function resolveSettings(input: SettingsInput = {}): Settings {
-  return SettingsSchema.parse(input);
+  return SettingsSchema.parse(input, { error: bilingualErrors });
 }

@@ -120,11 +120,11 @@ export function takenDuring<T>(fn: () => T): { result: T; taken: string[] } {
 type Payload = unknown | ((context: HandoverContext, occurredOn: string) => unknown);
 
 function firstOpenProblem(context: HandoverContext): number {
-  return context.majorProblems.find((p) => !p.filedOn)?.id ?? 1;
+  return context.majorProblems.open[0] ?? 1;
 }
 
 function firstReportedTask(context: HandoverContext): number {
-  return context.newTasks.find((t) => t.status === 'reported')?.id ?? 1;
+  return context.newTasks.awaitingVerification[0] ?? 1;
 }
 
 function plusDays(date: string, days: number): string {
@@ -295,8 +295,8 @@ export function abstractKey(node: CaseNode): string {
     stage === 'workPlan' ? (c.workPlan.proposal?.by ?? null) : null,
     stage === 'agreement' ? Object.keys(c.agreement.signatures).sort() : null,
     !!c.handedOverOn,
-    c.majorProblems.some((p) => !p.filedOn),
-    c.newTasks.some((t) => t.status === 'reported'),
+    c.majorProblems.open.length > 0,
+    c.newTasks.awaitingVerification.length > 0,
   ]);
 }
 

@@ -22,7 +22,7 @@ describe('§四 major problems', () => {
     expect(d.notifications('majorProblemReported')[0]!.to).toEqual(['districtGovernment', 'cityCivilAffairs']);
     expect(d.trySend('MAJOR_PROBLEM_FILED', 'citySasac', '2017-10-11').ok).toBe(false);
     d.send('MAJOR_PROBLEM_FILED', 'cityCivilAffairs', '2017-10-11');
-    expect(d.context.majorProblems[0]).toMatchObject({ id: 1, by: 'township', filedOn: '2017-10-11' });
+    expect(d.context.majorProblems.latest[0]).toMatchObject({ id: 1, by: 'township', filedOn: '2017-10-11' });
     expect(d.trySend('MAJOR_PROBLEM_FILED', 'cityCivilAffairs', '2017-10-12').ok).toBe(false); // already filed
   });
 });

@@ -17,8 +17,9 @@ describe('§二(二) facilities', () => {
     d.send('RECTIFICATION_COMPLETED', 'districtGovernment', '2017-11-20');
     d.send('FACILITIES_INSPECTED', 'districtCivilAffairs', '2017-11-22');
     expect(d.snapshot.matches({ implementation: { facilities: 'accepted' } })).toBe(true);
-    expect(d.context.facilities.inspections.map((i) => i.passed)).toEqual([false, false, true]);
-    expect(d.context.facilities.rectifications).toHaveLength(2);
+    expect(d.context.facilities.inspections.latest.map((i) => i.passed)).toEqual([false, false, true]);
+    expect(d.context.facilities.inspections).toMatchObject({ count: 3, failed: 2 });
+    expect(d.context.facilities.rectifications.count).toBe(2);
   });
 
   it('refuses a failed inspection that does not name the failed items', () => {

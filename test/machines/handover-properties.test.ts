@@ -130,8 +130,8 @@ interface Decided {
 /** The facts the notice requires before the case is complete (§三(四), §二). */
 function implementationDone(context: HandoverContext, now: number): string[] {
   const missing: string[] = [];
-  const last = context.facilities.inspections[context.facilities.inspections.length - 1];
-  if (!context.facilities.items || !last?.passed) missing.push('facilities accepted');
+  const last = context.facilities.inspections.latest[context.facilities.inspections.latest.length - 1];
+  if (!context.facilities.handedOver || !last?.passed) missing.push('facilities accepted');
   if (!context.community.committeeElectedOn && !context.community.mergedInto) missing.push('community established');
   const t = context.transition;
   if (t.established === undefined) missing.push('transition decided');

@@ -67,7 +67,7 @@ describe('§三(一) plan adjustment', () => {
     expect(d.context.plannedCompletion).toBe('2018-06-30');
     d.send('ADJUSTMENT_FILED', 'districtCivilAffairs', '2017-10-19');
     expect(d.snapshot.matches({ workPlan: 'negotiating' })).toBe(true);
-    expect(d.context.adjustmentHistory).toEqual([{ outcome: 'filed', by: 'districtCivilAffairs', on: '2017-10-19', reason: '九民备〔2017〕12号' }]);
+    expect(d.context.adjustmentHistory).toEqual({ count: 1, latest: [{ outcome: 'filed', by: 'districtCivilAffairs', on: '2017-10-19', reason: '九民备〔2017〕12号' }] });
   });
 
   it.each([
@@ -83,7 +83,7 @@ describe('§三(一) plan adjustment', () => {
     }
     d.send(type, role, '2017-10-20', { approved: false, reason: '依据不足' });
     expect(d.snapshot.matches({ survey: 'surveyed' })).toBe(true);
-    expect(d.context.adjustmentHistory.at(-1)).toEqual({ outcome: 'rejected', by: role, on: '2017-10-20', reason: '依据不足' });
+    expect(d.context.adjustmentHistory.latest.at(-1)).toEqual({ outcome: 'rejected', by: role, on: '2017-10-20', reason: '依据不足' });
     expect(d.context.adjustment).toBeUndefined();
   });
 
@@ -100,7 +100,7 @@ describe('§四(一) newly found handover tasks', () => {
     d.send('NEW_TASK_REPORTED', 'districtCivilAffairs', '2017-10-11');
     expect(d.trySend('NEW_TASK_VERIFIED', 'cityCivilAffairs', '2017-10-12').ok).toBe(false);
     d.send('NEW_TASK_VERIFIED', 'citySasac', '2017-10-12');
-    expect(d.context.newTasks).toEqual([expect.objectContaining({ id: 1, status: 'verified', decidedOn: '2017-10-12', people: 300 })]);
+    expect(d.context.newTasks).toMatchObject({ count: 1, verified: 1, awaitingVerification: [], latest: [expect.objectContaining({ id: 1, status: 'verified', decidedOn: '2017-10-12', people: 300 })] });
     expect(d.trySend('NEW_TASK_VERIFIED', 'citySasac', '2017-10-13').ok).toBe(false);
     expect(stageOf(d.snapshot)).toBe('survey');
   });
