@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { addWorkingDays, dayInfo, explainWorkingDays } from '../../machines/calendar';
+import { CALENDAR_NOTICES, CALENDAR_VERSION, addWorkingDays, dayInfo, explainWorkingDays } from '../../machines/calendar';
 import { buildProgram, runCli } from '../../client/cli/main';
 import type { Io } from '../../client/cli/output';
 
@@ -93,6 +93,44 @@ describe('calendar add-workdays', () => {
   });
 });
 
+describe('the 2020 Spring Festival extension (国办发明电〔2020〕1号)', () => {
+  it('add-workdays 2020-01-20 10 is 2020-02-11, the explanation naming both notices', async () => {
+    const r = await cli('calendar', 'add-workdays', '2020-01-20', '10');
+    expect(r).toMatchObject({ code: 0, err: [] });
+    expect(r.out[0]).toBe('2020-02-11');
+    expect(r.out).toContain('跳过法定节假日：春节 2020-01-31至2020-02-02，共3天（国办发明电〔2020〕1号）');
+    expect(r.out).toContain('跳过法定节假日：春节 2020-01-24至2020-01-30，共7天（国办发明电〔2019〕16号）');
+  });
+
+  it('is-workday 2020-02-01 is no longer a make-up working day, and says which notice made it a holiday', async () => {
+    const r = await cli('--lang', 'en', 'calendar', 'is-workday', '2020-02-01');
+    expect(r.out).toEqual(['false', '2020-02-01 (Saturday) is a public holiday, Spring Festival (春节): not a working day (国办发明电〔2020〕1号)']);
+  });
+});
+
+describe('calendar notices', () => {
+  it('lists every bundled notice with its sequence number and says the current version', async () => {
+    const r = await cli('calendar', 'notices');
+    expect(r.code).toBe(0);
+    expect(r.out).toHaveLength(CALENDAR_NOTICES.length + 1);
+    expect(r.out[0]).toBe('1\t国办发明电〔2016〕17号\t2016-12-01\t2017年安排\t国务院办公厅关于2017年部分节假日安排的通知');
+    expect(r.out[11]).toBe('12\t国办发明电〔2020〕1号\t2020-01-26\t修改 国办发明电〔2019〕16号\t国务院办公厅关于延长2020年春节假期的通知');
+    expect(r.out.at(-1)).toContain(`当前版本 ${CALENDAR_VERSION}`);
+    const json = JSON.parse((await cli('--json', 'calendar', 'notices')).out.join('\n')) as { version: number; notices: unknown[] };
+    expect(json.version).toBe(CALENDAR_VERSION);
+    expect(json.notices).toEqual(CALENDAR_NOTICES);
+  });
+});
+
+describe('calendar rollout', () => {
+  it.each(['0', 'abc', '1.5', String(CALENDAR_VERSION + 1)])('refuses --to %s as a usage error before contacting the server', async (to) => {
+    const r = await cli('calendar', 'rollout', '--to', to);
+    expect(r.code).toBe(2);
+    expect(r.err).toHaveLength(1);
+    expect(r.err[0]).toContain(`--to = "${to}"`);
+  });
+});
+
 describe('calendar is-workday', () => {
   it.each([
     ['2017-09-30', 'true', '调休上班日'], // a Saturday made a working day for 中秋节、国庆节
@@ -112,7 +150,7 @@ describe('calendar is-workday', () => {
     const r = await cli('--lang', 'en', 'calendar', 'is-workday', '2017-09-30');
     expect(r.out).toEqual([
       'true',
-      '2017-09-30 (Saturday) is a make-up working day for Mid-Autumn Festival and National Day (中秋节、国庆节): counted as a working day',
+      '2017-09-30 (Saturday) is a make-up working day for Mid-Autumn Festival and National Day (中秋节、国庆节): counted as a working day (国办发明电〔2016〕17号)',
     ]);
   });
 

@@ -1,18 +1,28 @@
 // The `handover calendar` commands: working-day deadlines and day lookups on the official calendar.
 
+import type { Client } from '@temporalio/client';
 import type { Command } from 'commander';
 import {
+  CALENDAR_DATA_VERSION,
+  CALENDAR_NOTICES,
+  CALENDAR_VERSION,
   CalendarError,
+  LEGACY_CALENDAR_VERSION,
   MAX_WORKING_DAYS,
   addWorkingDays,
+  calendarAt,
   dayInfo,
   explainWorkingDays,
-  isCoveredYear,
   type DayInfo,
 } from '../../../machines/calendar';
+import type { HandoverContext } from '../../../machines/handover';
+import { calendarUpdatedUpdate, planCalendarUpdate, type CalendarUpdateResult } from '../../../workflows/calendar-upgrade';
+import type { HostState } from '../../../workflows/host/machine-host';
+import { persistedStateQuery } from '../../../workflows/messages';
+import { withClient } from '../../connect';
 import { t, type Lang, type Localized } from '../i18n';
 import type { CliContext } from '../main';
-import { UsageError, printJson } from '../output';
+import { CliError, UsageError, printJson } from '../output';
 
 export function registerCalendarCommands(program: Command, ctx: CliContext): void {
   const { lang } = ctx;
@@ -61,6 +71,137 @@ export function registerCalendarCommands(program: Command, ctx: CliContext): voi
       ctx.io.out(String(info.working));
       ctx.io.out(describeDay(info, outLang));
     });
+
+  calendar
+    .command('notices')
+    .description(t(lang, { zh: '已收录的国务院办公厅节假日通知（版本 N 即第 1 至 N 件）', en: 'the State Council holiday notices bundled (version N = notices 1 to N)' }))
+    .action(() => {
+      const { json, lang: out } = ctx.globals();
+      if (json) {
+        printJson(ctx.io, { version: CALENDAR_VERSION, dataVersion: CALENDAR_DATA_VERSION, notices: CALENDAR_NOTICES });
+        return;
+      }
+      for (const n of CALENDAR_NOTICES) {
+        const kind = n.kind === 'annual' ? t(out, { zh: `${n.year}年安排`, en: `${n.year} arrangements` }) : t(out, { zh: `修改 ${n.amends}`, en: `amends ${n.amends}` });
+        ctx.io.out(`${n.sequence}\t${n.documentNumber}\t${n.published}\t${kind}\t${n.title}`);
+      }
+      const last = calendarAt().lastYear;
+      ctx.io.out(
+        t(out, {
+          zh: `当前版本 ${CALENDAR_VERSION}（${CALENDAR_DATA_VERSION}）；${last}年以后尚无通知，按周末暂定`,
+          en: `current version ${CALENDAR_VERSION} (${CALENDAR_DATA_VERSION}); no notice after ${last} yet: later years are provisional (weekends only)`,
+        }),
+      );
+    });
+
+  calendar
+    .command('rollout')
+    .description(
+      t(lang, {
+        zh: '把新收录的节假日通知用于每个在办案件：重算未到期的工作日期限并报告变动（先部署含新通知的 worker）',
+        en: "apply newly bundled holiday notices to every running case: recompute pending working-day deadlines and report what moved (deploy the worker with the new notice first)",
+      }),
+    )
+    .option('--to <version>', t(lang, { zh: `目标日历版本（默认 ${CALENDAR_VERSION}）`, en: `calendar version to move to (default ${CALENDAR_VERSION})` }))
+    .option('--dry-run', t(lang, { zh: '只计算将要变动的期限，不更新案件', en: 'only compute what would move; change no case' }))
+    .action(async (opts: { to?: string; dryRun?: boolean }) => {
+      const version = opts.to === undefined ? CALENDAR_VERSION : targetVersion(opts.to);
+      const { json, lang: out } = ctx.globals();
+      const report = await withClient((client) => rolloutCalendar(client, version, { dryRun: opts.dryRun === true }));
+      if (json) printJson(ctx.io, report);
+      else for (const line of rolloutLines(report, out)) ctx.io.out(line);
+      if (report.failures.length > 0) {
+        throw new CliError({
+          zh: `${report.failures.length} 件案件未能更新日历版本`,
+          en: `${report.failures.length} case(s) could not take the calendar version`,
+        });
+      }
+    });
+}
+
+// ---- rollout --------------------------------------------------------------------------------
+
+const RUNNING_CASES = "WorkflowType = 'handoverWorkflow' AND ExecutionStatus = 'Running'";
+
+export interface RolloutReport {
+  version: number;
+  dryRun: boolean;
+  /** Every running case that took (or, in a dry run, would take) the version. */
+  cases: CalendarUpdateResult[];
+  failures: Array<{ caseId: string; message: string }>;
+}
+
+/**
+ * Sends `calendarUpdated { version }` to every running case (visibility list), or with `dryRun`
+ * computes locally from each case's persisted state what it would change. One case's failure (a
+ * refusal, a worker without the version) is reported and the others go on.
+ */
+export async function rolloutCalendar(client: Client, version: number, opts: { dryRun?: boolean; query?: string } = {}): Promise<RolloutReport> {
+  const report: RolloutReport = { version, dryRun: opts.dryRun === true, cases: [], failures: [] };
+  for await (const wf of client.workflow.list({ query: opts.query ?? RUNNING_CASES })) {
+    const handle = client.workflow.getHandle(wf.workflowId);
+    try {
+      if (opts.dryRun) {
+        const state: HostState = await handle.query(persistedStateQuery);
+        const context = (state.snapshot as { context: HandoverContext }).context;
+        const current = context.calendarVersion ?? LEGACY_CALENDAR_VERSION;
+        report.cases.push(
+          version <= current
+            ? { caseId: context.caseId, fromVersion: current, toVersion: current, changes: [], unchanged: [], alreadyCurrent: true }
+            : planCalendarUpdate(context, state.scheduled, version).result,
+        );
+      } else {
+        report.cases.push(await handle.executeUpdate(calendarUpdatedUpdate, { args: [{ version }] }));
+      }
+    } catch (err) {
+      const cause = (err as { cause?: { message?: string } }).cause;
+      report.failures.push({ caseId: wf.workflowId, message: cause?.message ?? (err as Error).message });
+    }
+  }
+  return report;
+}
+
+/** The rollout report as lines: one per case, one per moved or confirmed deadline with its reason, a total. */
+export function rolloutLines(report: RolloutReport, lang: Lang): string[] {
+  const lines: string[] = [];
+  let moved = 0;
+  for (const c of report.cases) {
+    if (c.alreadyCurrent) {
+      lines.push(t(lang, { zh: `${c.caseId}：已是版本 ${c.fromVersion}，无变动`, en: `${c.caseId}: already on version ${c.fromVersion}, nothing changed` }));
+      continue;
+    }
+    lines.push(
+      t(lang, {
+        zh: `${c.caseId}：日历版本 ${c.fromVersion} → ${c.toVersion}，${c.changes.filter((x) => x.moved).length} 个期限改变`,
+        en: `${c.caseId}: calendar version ${c.fromVersion} → ${c.toVersion}, ${c.changes.filter((x) => x.moved).length} deadline(s) moved`,
+      }),
+    );
+    for (const change of c.changes) {
+      if (change.moved) moved++;
+      const head = change.moved ? `${change.kind} ${change.before.due} → ${change.after.due}` : `${change.kind} ${change.after.due}`;
+      lines.push(`  ${head}: ${t(lang, change.reason)}`);
+    }
+  }
+  for (const f of report.failures) lines.push(t(lang, { zh: `${f.caseId}：未更新：${f.message}`, en: `${f.caseId}: not updated: ${f.message}` }));
+  lines.push(
+    t(lang, {
+      zh: `${report.dryRun ? '（试算）' : ''}日历版本 ${report.version}：案件 ${report.cases.length} 件，期限改变 ${moved} 个，失败 ${report.failures.length} 件`,
+      en: `${report.dryRun ? '(dry run) ' : ''}calendar version ${report.version}: ${report.cases.length} case(s), ${moved} deadline(s) moved, ${report.failures.length} failure(s)`,
+    }),
+  );
+  return lines;
+}
+
+/** A calendar version argument: digits only, and bundled in this build. */
+function targetVersion(value: string): number {
+  const n = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (!(n >= 1 && n <= CALENDAR_VERSION)) {
+    throw new UsageError({
+      zh: `日历版本无效：--to = ${quote(value)}，本程序包含版本 1 至 ${CALENDAR_VERSION}`,
+      en: `invalid calendar version: --to = ${quote(value)}, this build bundles versions 1 to ${CALENDAR_VERSION}`,
+    });
+  }
+  return n;
 }
 
 // ---- arguments ------------------------------------------------------------------------------
@@ -136,17 +277,9 @@ function weekdayName(date: string, lang: Lang): string {
   return WEEKDAY[lang][new Date(`${date}T00:00:00Z`).getUTCDay()] ?? '';
 }
 
-/**
- * The notice years a provisional day waits for. Same rule as the calendar module (which keeps it
- * private): a date depends on its own year's notice, and 29–31 December also on the next year's,
- * whose 元旦 arrangement may reach back into them.
- */
+/** The notice years a provisional day waits for (its own year's, and for 29–31 December the next year's too). */
 function missingNoticeYears(date: string): number[] {
-  const year = Number(date.slice(0, 4));
-  const years: number[] = [];
-  if (!isCoveredYear(year)) years.push(year);
-  if (date.slice(5, 7) === '12' && Number(date.slice(8, 10)) >= 29 && !isCoveredYear(year + 1)) years.push(year + 1);
-  return years;
+  return calendarAt().missingNoticeYears(date);
 }
 
 /** One line saying what kind of day it is and why, e.g. which holiday a make-up day is for. */
@@ -176,6 +309,7 @@ export function describeDay(info: DayInfo, lang: Lang): string {
       };
       break;
   }
+  if (info.notice) text = { zh: `${text.zh}（${info.notice}）`, en: `${text.en} (${info.notice})` };
   if (!info.provisional) return t(lang, text);
   const years = missingNoticeYears(date);
   return t(lang, {
