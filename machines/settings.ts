@@ -13,14 +13,19 @@ export const TRANSITION_YEARS = 3;
 export const REPORT_DAY_OF_MONTH = 25;
 
 const workingDays = (max: number) => whole(1, max);
+/**
+ * The longest escalation setting, about six months: a deadline keeps the working days it skipped (for its
+ * explanation), so this bounds what the case carries (machines/limits.ts).
+ */
+export const MAX_ESCALATION_WORKING_DAYS = 120;
 
 /** Every number the notice does not give ("setting" in DOMAIN.md), with its default. */
 export const SettingsSchema = z
   .object({
     /** §三(二): working days of negotiation before a work plan dispute goes to cityCivilAffairs automatically. */
-    negotiationEscalationWorkingDays: workingDays(250).default(20),
+    negotiationEscalationWorkingDays: workingDays(MAX_ESCALATION_WORKING_DAYS).default(20),
     /** §三(二): working days of city coordination before it goes on to cityUrbanManagement automatically. */
-    coordinationEscalationWorkingDays: workingDays(250).default(15),
+    coordinationEscalationWorkingDays: workingDays(MAX_ESCALATION_WORKING_DAYS).default(15),
     /** §三(三): working days before the agreement deadline when a reminder goes out. */
     agreementReminderLeadWorkingDays: workingDays(9).default(3),
     /** §三(三)/§四(一): who a missed agreement deadline is escalated to. */
