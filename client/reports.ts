@@ -3,10 +3,10 @@
 // and read with the `caseState` and `timeline` queries.
 import type { Client } from '@temporalio/client';
 import ExcelJS from 'exceljs';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, extname } from 'node:path';
+import { lstatSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { dirname, extname, join, resolve } from 'node:path';
 import { buildMonthlyReport, readCases, type MonthlyReport } from '../activities/reports/monthly';
-import { addTableSheet, writeTableCsv, writeWorkbook, type Table } from '../activities/reports/spreadsheet';
+import { addTableSheet, visibleText, writeTableCsv, writeWorkbook, type Table } from '../activities/reports/spreadsheet';
 import { DISTRICTS, isKnownDistrict } from '../machines/districts';
 import { PROGRESS_COLUMNS, SUMMARY_COLUMNS, cityTotal, progressRow, summarise, type SummaryCase, type SummaryCounts } from '../machines/progress-table';
 import { isMonth, reportDayOf } from '../machines/report-schedule';
@@ -179,7 +179,7 @@ function writeText(path: string, text: string): void {
 }
 
 function mdCell(v: unknown): string {
-  return String(v ?? '').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+  return visibleText(String(v ?? '')).replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }
 
 export function markdown(table: Table): string {
@@ -191,7 +191,7 @@ export function markdown(table: Table): string {
 }
 
 function esc(v: unknown): string {
-  return String(v ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  return visibleText(String(v ?? '')).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
 export function html(table: Table, lang: Lang): string {
@@ -205,4 +205,65 @@ export function html(table: Table, lang: Lang): string {
 <tbody>${table.rows.map((r) => `<tr>${r.map((v) => `<td>${esc(v)}</td>`).join('')}</tr>`).join('\n')}</tbody></table>
 </body></html>
 `;
+}
+
+/** The types of the files a report folder may hold, as they are served. Anything else is not a report. */
+export const REPORT_TYPES: Readonly<Record<string, string>> = {
+  '.xlsx': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  '.csv': 'text/csv; charset=utf-8',
+  '.json': 'application/json',
+  '.md': 'text/markdown; charset=utf-8',
+  '.html': 'text/html; charset=utf-8',
+  '.txt': 'text/plain; charset=utf-8',
+  '.pdf': 'application/pdf',
+};
+
+export interface ReportEntry {
+  district: string;
+  file: string;
+  size: number;
+  modifiedAt: string;
+  contentType: string;
+  /** Absolute path of the file, taken from the directory listing (never built from a request). */
+  path: string;
+}
+
+/**
+ * The report index: every report file under `<reportsDir>/<district>/` for the known districts in `scope` ('*' for
+ * all). Only known district names are looked up, only regular files (no links, folders or hidden or temporary files)
+ * with a report type are listed. A download serves an entry of this index or nothing, so a name that is not listed
+ * is never looked up on disk and an unknown file cannot be told from one the caller may not see.
+ */
+export function reportIndex(reportsDir: string, scope: '*' | readonly string[]): ReportEntry[] {
+  const root = resolve(reportsDir);
+  const districts = scope === '*' ? DISTRICTS : DISTRICTS.filter((d) => scope.includes(d));
+  const out: ReportEntry[] = [];
+  for (const district of districts) {
+    let names: string[];
+    try {
+      names = readdirSync(join(root, district));
+    } catch {
+      continue; // no reports for this district yet
+    }
+    for (const file of names) {
+      const type = REPORT_TYPES[extname(file).toLowerCase()];
+      if (!type || file.startsWith('.') || file.endsWith('.tmp')) continue;
+      const path = join(root, district, file);
+      let st;
+      try {
+        st = lstatSync(path);
+      } catch {
+        continue;
+      }
+      if (!st.isFile()) continue;
+      out.push({ district, file, size: st.size, modifiedAt: st.mtime.toISOString(), contentType: type, path });
+    }
+  }
+  return out.sort((a, b) => b.modifiedAt.localeCompare(a.modifiedAt) || a.district.localeCompare(b.district) || a.file.localeCompare(b.file));
+}
+
+/** The index entry for exactly this district and file name, if the caller's scope lists it. */
+export function findReport(reportsDir: string, scope: '*' | readonly string[], district: string, file: string): ReportEntry | undefined {
+  if (!isKnownDistrict(district) || (scope !== '*' && !scope.includes(district))) return undefined;
+  return reportIndex(reportsDir, [district]).find((r) => r.file === file);
 }

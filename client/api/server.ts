@@ -1,7 +1,7 @@
 // The HTTP API and web console: one fastify app over the client API (client/cases.ts), with bearer-token
 // authentication, per-case authorization, an audit log of every change, and OpenAPI documentation at /docs.
-import { existsSync, readFileSync, readdirSync, statSync, createReadStream } from 'node:fs';
-import { extname, join, resolve, sep } from 'node:path';
+import { readFileSync, createReadStream } from 'node:fs';
+import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import fastifySwagger from '@fastify/swagger';
@@ -26,10 +26,12 @@ import { ROLE_NAMES, ROLES, organisationMismatch, type CaseParties } from '../..
 import type { CaseState } from '../../workflows/messages';
 import { caseActions, caseState, caseTimeline, sendDecision, startCase } from '../cases';
 import { diagramLabels } from '../cli/commands/diagram';
-import { CaseAlreadyExistsError, CaseNotFoundError, DecisionRefusedError, InvalidInputError, type Localized } from '../errors';
+import { CaseAlreadyExistsError, CaseNotFoundError, DecisionRefusedError, HandoverError, InvalidInputError, type Localized } from '../errors';
 import type { User, UsersStore } from '../admin/users';
 import type { AuditLog } from './audit';
 import { caseAccessProblem, isCityUser, listScope, reportScope, userDistrict } from './access';
+import { NOT_SIGNED_IN, PUBLIC, installAuthentication, markRoutesPublic } from './auth';
+import { findReport, reportIndex } from '../reports';
 import { caseListQuery, caseRow, type CaseRow } from '../case-list';
 
 export interface ApiDeps {
@@ -42,12 +44,6 @@ export interface ApiDeps {
   /** Static files of the web console; default client/console. */
   consoleDir?: string;
   logger?: boolean;
-}
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    user: User | null;
-  }
 }
 
 /** An error the API answers with: HTTP status, a code, a bilingual message and (for bad input) the fields at fault. */
@@ -123,7 +119,6 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   const app = Fastify({ logger: deps.logger ?? false, bodyLimit: 1_000_000 });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  app.decorateRequest('user', null);
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -149,10 +144,16 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     // Puts the schemas registered with an id (Error) under components.schemas, where the routes' $refs point.
     transformObject: jsonSchemaTransformObject,
   });
-  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  // The documentation is public; every other route needs a signed-in user unless it says `config: PUBLIC`.
+  await app.register(async (docs) => {
+    markRoutesPublic(docs);
+    await docs.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  });
 
   app.setErrorHandler((err, req, reply) => {
     if (err instanceof ApiError) return reply.code(err.status).send(errorBody(err.code, err.text, err.issues));
+    const answer = httpAnswerOf(err);
+    if (answer) return reply.code(answer.status).send(errorBody(answer.code, answer.text));
     if (hasZodFastifySchemaValidationErrors(err)) {
       const where = (err as { validationContext?: string }).validationContext ?? 'body';
       const issues = err.validation.map((v) => ({ path: v.instancePath.replace(/^\//, '').replace(/\//g, '.') || where, message: v.message ?? 'invalid' }));
@@ -169,22 +170,25 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     return reply.code(502).send(errorBody('engineUnavailable', { zh: `引擎暂时不可用：${message}`, en: `engine unavailable: ${message}` }));
   });
 
-  // Authentication: every /api route but /api/health needs a known bearer token.
-  app.addHook('onRequest', async (req) => {
-    const path = req.url.split('?')[0]!;
-    if (!path.startsWith('/api/') || path === '/api/health') return;
-    const header = req.headers.authorization;
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
-    if (!match) {
-      throw new ApiError(401, 'unauthenticated', {
-        zh: '未登录：请求须带 Authorization: Bearer <令牌>',
-        en: 'not signed in: send Authorization: Bearer <token>',
-      });
-    }
-    const user = deps.users.authenticate(match[1]!);
-    if (!user) throw new ApiError(401, 'invalidToken', { zh: '令牌无效或已作废', en: 'unknown or revoked token' });
-    req.user = user;
-  });
+  // A path that routes nowhere: the same bilingual error body as every other answer (only signed-in callers get here).
+  app.setNotFoundHandler((_req, reply) => reply.code(404).send(errorBody('notFound', { zh: '没有这个地址', en: 'no such address' })));
+
+  // Authentication on the routed path (client/api/auth.ts): deny by default, a bearer token or the session cookie.
+  installAuthentication(
+    app,
+    [
+      (req) => {
+        const header = req.headers.authorization;
+        if (header === undefined) return undefined;
+        const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+        if (!match) return undefined;
+        const user = deps.users.authenticate(match[1]!);
+        if (!user) throw new ApiError(401, 'invalidToken', { zh: '令牌无效或已作废', en: 'unknown or revoked token' });
+        return user;
+      },
+    ],
+    () => new ApiError(401, 'unauthenticated', NOT_SIGNED_IN),
+  );
 
   const api = app.withTypeProvider<ZodTypeProvider>();
   const who = (req: FastifyRequest): User => req.user!;
@@ -204,7 +208,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     return state;
   }
 
-  api.get('/api/health', { schema: { tags: ['reference'], summary: '健康检查 (health check)', response: { 200: z.object({ ok: z.boolean() }) } } }, async () => ({ ok: true }));
+  api.get('/api/health', { config: PUBLIC, schema: { tags: ['reference'], summary: '健康检查 (health check)', response: { 200: z.object({ ok: z.boolean() }) } } }, async () => ({ ok: true }));
 
   api.get(
     '/api/me',
@@ -408,7 +412,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
         security: bearer,
         params: CaseIdParam,
         body: DecisionBodySchema,
-        response: { 200: CaseViewSchema.extend({ duplicate: z.boolean() }), ...errors, 409: ErrorSchema },
+        response: { 200: CaseViewSchema.extend({ duplicate: z.boolean() }), ...errors, 409: ErrorSchema.describe('wrongStage, requestIdConflict, caseClosed'), 503: ErrorSchema },
       },
     },
     async (req) => {
@@ -446,27 +450,27 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
           const status = r.code === 'invalidPayload' || r.code === 'futureDate' ? 400 : r.code === 'wrongStage' ? 409 : 403;
           throw new ApiError(status, r.code, r.message, r.issues);
         }
+        const answer = httpAnswerOf(err);
+        if (answer) {
+          // requestIdConflict, caseClosed (409), recordBacklog (503): refusals the case made; nothing was applied.
+          audit(req, { ...base, requestId: request.requestId, caseId: state.caseId, outcome: 'refused', code: answer.code, detail: answer.text.en });
+          throw new ApiError(answer.status, answer.code, answer.text);
+        }
         audit(req, { ...base, requestId: request.requestId, caseId: state.caseId, outcome: 'error', detail: (err as Error).message });
         throw err;
       }
     },
   );
 
-  // Reports: files under <reportsDir>/<district>/, each user seeing its district's (city bodies all).
-  const reportsRoot = resolve(deps.reportsDir);
-  const listReports = (user: User) => {
-    const scope = reportScope(user);
-    if (!existsSync(reportsRoot)) return [];
-    const districts = readdirSync(reportsRoot, { withFileTypes: true }).filter((d) => d.isDirectory() && (scope === '*' || scope.includes(d.name)));
-    return districts.flatMap((d) =>
-      readdirSync(join(reportsRoot, d.name), { withFileTypes: true })
-        .filter((f) => f.isFile() && !f.name.startsWith('.'))
-        .map((f) => {
-          const st = statSync(join(reportsRoot, d.name, f.name));
-          return { district: d.name, file: f.name, size: st.size, modifiedAt: st.mtime.toISOString(), url: `/api/reports/${encodeURIComponent(d.name)}/${encodeURIComponent(f.name)}` };
-        }),
-    ).sort((a, b) => b.modifiedAt.localeCompare(a.modifiedAt));
-  };
+  // Reports: the report index (client/reports.ts) of the caller's districts; a download serves an index entry or 404.
+  const listReports = (user: User) =>
+    reportIndex(deps.reportsDir, reportScope(user)).map((r) => ({
+      district: r.district,
+      file: r.file,
+      size: r.size,
+      modifiedAt: r.modifiedAt,
+      url: `/api/reports/${encodeURIComponent(r.district)}/${encodeURIComponent(r.file)}`,
+    }));
 
   api.get(
     '/api/reports',
@@ -494,19 +498,12 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     },
     async (req, reply) => {
       const { district, file } = req.params;
-      const found = listReports(who(req)).find((r) => r.district === district && r.file === file);
-      if (!found) {
-        const scope = reportScope(who(req));
-        const exists = !/[\\/]|^\.\.?$/.test(district + file) && existsSync(join(reportsRoot, district, file));
-        if (exists && scope !== '*' && !scope.includes(district)) {
-          throw new ApiError(403, 'forbidden', { zh: `无权下载 ${district} 的报表`, en: `you may not download the reports of ${district}` });
-        }
-        throw new ApiError(404, 'reportNotFound', { zh: `报表不存在：${district}/${file}`, en: `no such report: ${district}/${file}` });
-      }
-      const full = join(reportsRoot, district, file);
-      if (!full.startsWith(reportsRoot + sep)) throw new ApiError(404, 'reportNotFound', { zh: '报表不存在', en: 'no such report' });
-      reply.header('content-type', REPORT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream');
-      reply.header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(file)}`);
+      // Unknown, not yours, or a path trick (`..`, `/`): the same answer, and nothing looked up on disk but the index.
+      const found = findReport(deps.reportsDir, reportScope(who(req)), district, file);
+      if (!found) throw new ApiError(404, 'reportNotFound', { zh: '报表不存在，或您无权下载', en: 'no such report, or not yours to download' });
+      reply.header('content-type', found.contentType);
+      reply.header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(found.file)}`);
+      const full = found.path;
       return reply.send(createReadStream(full));
     },
   );
@@ -520,8 +517,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     reply.header('cache-control', 'no-cache').type(`${type}; charset=utf-8`);
     return reply.send(readFileSync(join(consoleDir, name), 'utf8'));
   };
-  app.get('/', { schema: { hide: true } }, (_req, reply) => serveConsole('index.html', reply));
-  app.get('/console/:file', { schema: { hide: true } }, (req, reply) => serveConsole((req.params as { file: string }).file, reply));
+  app.get('/', { config: PUBLIC, schema: { hide: true } }, (_req, reply) => serveConsole('index.html', reply));
+  app.get('/console/:file', { config: PUBLIC, schema: { hide: true } }, (req, reply) => serveConsole((req.params as { file: string }).file, reply));
 
   function audit(req: FastifyRequest, entry: { action: string; outcome: string; caseId?: string; eventType?: string; requestId?: string; code?: string; detail?: string }): void {
     const u = who(req);
@@ -539,19 +536,17 @@ class InvalidApiInput extends ApiError {
   }
 }
 
+/** A client error that names its own HTTP answer (client/errors.ts: `code` and `httpStatus`, e.g. caseClosed → 409). */
+function httpAnswerOf(err: unknown): { status: number; code: string; text: Localized } | undefined {
+  if (!(err instanceof HandoverError)) return undefined;
+  const { code, httpStatus } = err as HandoverError & { code?: unknown; httpStatus?: unknown };
+  if (typeof code !== 'string' || typeof httpStatus !== 'number' || httpStatus < 400 || httpStatus > 599) return undefined;
+  return { status: httpStatus, code, text: err.text };
+}
+
 function errorBody(code: string, message: Localized, issues?: Array<{ path: string; message: string }>) {
   return { error: { code, message, ...(issues ? { issues } : {}) } };
 }
-
-const REPORT_TYPES: Record<string, string> = {
-  '.xlsx': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-  '.csv': 'text/csv; charset=utf-8',
-  '.json': 'application/json',
-  '.md': 'text/markdown; charset=utf-8',
-  '.txt': 'text/plain; charset=utf-8',
-  '.pdf': 'application/pdf',
-  '.html': 'text/html; charset=utf-8',
-};
 
 const schemaCache = new Map<EventType, Record<string, unknown>>();
 
