@@ -4,6 +4,7 @@ import type { Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { Outbox, idempotencyKey, type DeliveryState, type Notification } from './outbox';
 import { buildMonthlyReport, monthlyReportPaths, writeMonthlyReport, type MonthlyReportRequest, type ReportFiles } from './reports/monthly';
+import { openCaseRecordStore, sqliteRecordFile, type CaseRecordEntry, type CaseRecordStore } from './case-record';
 
 export interface ActivityDeps {
   /** Folder for files the engine writes (outbox database, reports). */
@@ -16,6 +17,8 @@ export interface ActivityDeps {
   client?: Client;
   /** Where monthly reports are written; by default `<dataDir>/reports`. */
   reportsDir?: string;
+  /** The permanent case record; by default from HANDOVER_RECORD_DATABASE_URL, else `<dataDir>/case-record.sqlite`. */
+  record?: CaseRecordStore;
 }
 
 export interface MonthlyReportResult {
@@ -36,8 +39,22 @@ export interface NotifyResult {
 export function createActivities(deps: ActivityDeps) {
   let outbox = deps.outbox;
   const box = () => (outbox ??= new Outbox(join(deps.dataDir, 'outbox.sqlite')));
+  let record: Promise<CaseRecordStore> | undefined = deps.record ? Promise.resolve(deps.record) : undefined;
+  const recordStore = () =>
+    (record ??= openCaseRecordStore({
+      databaseUrl: process.env.HANDOVER_RECORD_DATABASE_URL || undefined,
+      file: sqliteRecordFile({ file: process.env.HANDOVER_RECORD_FILE || undefined, dataDir: deps.dataDir }),
+    }).catch((err: unknown) => {
+      record = undefined;
+      throw err;
+    }));
 
   return {
+    /** Writes applied decisions, fired timers and notifications to the case record; an entry already there is skipped. */
+    async recordEntries(entries: CaseRecordEntry[]): Promise<{ added: number }> {
+      return { added: await (await recordStore()).append(entries) };
+    },
+
     /**
      * Records a reminder or escalation in the outbox and returns at once: it never waits for, nor fails because of,
      * the webhook. The delivery dispatcher beside the worker posts the row on its own retry schedule. Without a

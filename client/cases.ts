@@ -13,9 +13,32 @@ import type { EventType } from '../machines/events';
 import type { Role } from '../machines/roles';
 import { handoverWorkflow, type HandoverWorkflowInput } from '../workflows/handover';
 import { caseRegisteredSignal, districtReportWorkflow, districtReportWorkflowId } from '../workflows/district-report';
-import { availableActionsQuery, caseStateQuery, decideUpdate, timelineQuery, type CaseState, type DecisionRequest, type TimelineEntry } from '../workflows/messages';
+import {
+  availableActionsQuery,
+  caseStateQuery,
+  decideUpdate,
+  timelineQuery,
+  type CaseRefusal,
+  type CaseState,
+  type CaseStatus,
+  type DecisionReply,
+  type DecisionRequest,
+  type TimelineEntry,
+} from '../workflows/messages';
+import { decisionFingerprint, sameFingerprint } from '../workflows/request-identity';
 import { DISTRICT, ENTERPRISE_NAME, STAGE, OVERDUE } from '../workflows/search-attributes';
-import { CaseAlreadyExistsError, CaseNotFoundError, DecisionRefusedError, InvalidInputError } from './errors';
+import type { CaseRecordPage, CaseRecordStore } from '../activities/case-record/store';
+import { defaultCaseRecordStore } from './case-record';
+import {
+  CaseAlreadyExistsError,
+  CaseClosedError,
+  CaseNotFoundError,
+  DecisionRefusedError,
+  InvalidInputError,
+  RecordBacklogError,
+  RequestIdConflictError,
+  type ClosedStatus,
+} from './errors';
 
 export interface CaseClientOptions {
   taskQueue: string;
@@ -99,24 +122,54 @@ export async function registerForDistrictReports(client: Client, o: Pick<CaseOpe
   });
 }
 
-/** Sends a decision; resolves with the new state, or throws DecisionRefusedError / CaseNotFoundError. */
-export async function sendDecision(client: Client, caseId: string, request: DecisionRequest): Promise<CaseState> {
+export interface SendOptions {
+  /**
+   * The case record store, to recognise request ids older than the workflow's recent window (workflows/budget.ts);
+   * by default the store this process is configured for (client/case-record.ts). `false`: ask the workflow only.
+   */
+  record?: CaseRecordStore | false;
+}
+
+/**
+ * Sends a decision. Resolves with the applied decision's record seq and where the case now stands
+ * (`duplicate: true` and the original seq when this request id was already applied with the same decision).
+ * Throws DecisionRefusedError (the machine's gate), RequestIdConflictError (id reused for another decision),
+ * CaseClosedError (completed, failed or terminated case), RecordBacklogError, CaseNotFoundError.
+ */
+export async function sendDecision(client: Client, caseId: string, request: DecisionRequest, opts: SendOptions = {}): Promise<DecisionReply> {
   const handle = client.workflow.getHandle<typeof handoverWorkflow>(caseId);
+  if (request.requestId && opts.record !== false) {
+    const store = opts.record ?? (await defaultCaseRecordStore().catch(() => undefined));
+    const earlier = store ? await store.findByRequestId(caseId, request.requestId) : undefined;
+    if (earlier) {
+      // Older than the workflow remembers: the record decides. An entry from before fingerprints counts as the same decision.
+      if (earlier.fingerprint && !sameFingerprint(earlier.fingerprint, decisionFingerprint(request))) throw new RequestIdConflictError(caseId, request.requestId, earlier.seq);
+      const { context: _context, plannedPeople: _p, duplicate: _d, ...summary } = await caseState(client, caseId);
+      return { ...summary, seq: earlier.seq, requestId: request.requestId, duplicate: true };
+    }
+  }
   try {
-    return await handle.executeUpdate(decideUpdate, { args: [request], ...(request.requestId ? { updateId: request.requestId } : {}) });
+    // No update id from the request id: Temporal would answer a repeat with the first reply (duplicate: false) and a
+    // reused id with another decision with the first outcome. The workflow decides, by the request id and fingerprint.
+    return await handle.executeUpdate(decideUpdate, { args: [request] });
   } catch (err) {
-    throw translate(err, caseId);
+    throw await translateDecisionError(client, err, caseId, request);
   }
 }
 
+/** The case's state; `status` is the real one when its run did not end by completing (failed, terminated…). */
 export async function caseState(client: Client, caseId: string): Promise<CaseState> {
+  const handle = client.workflow.getHandle(caseId);
   try {
-    return await client.workflow.getHandle(caseId).query(caseStateQuery);
+    const [state, described] = await Promise.all([handle.query(caseStateQuery), handle.describe()]);
+    const status = executionStatus(described.status.name);
+    return status && status !== 'done' ? { ...state, status } : state;
   } catch (err) {
     throw translate(err, caseId);
   }
 }
 
+/** The workflow's recent tail only (no payloads); the full record: caseRecordPage. */
 export async function caseTimeline(client: Client, caseId: string): Promise<TimelineEntry[]> {
   try {
     return await client.workflow.getHandle(caseId).query(timelineQuery);
@@ -125,12 +178,71 @@ export async function caseTimeline(client: Client, caseId: string): Promise<Time
   }
 }
 
+/**
+ * One page of the case's permanent record (every decision, timer and notification, oldest first). Throws
+ * CaseNotFoundError when the record holds nothing and no workflow has this id.
+ */
+export async function caseRecord(
+  client: Client,
+  caseId: string,
+  opts: { afterSeq?: number; limit?: number; record?: CaseRecordStore } = {},
+): Promise<CaseRecordPage> {
+  const store = opts.record ?? (await defaultCaseRecordStore());
+  const page = await store.page(caseId, { afterSeq: opts.afterSeq, limit: opts.limit });
+  if (page.total === 0) {
+    try {
+      await client.workflow.getHandle(caseId).describe();
+    } catch (err) {
+      throw translate(err, caseId);
+    }
+  }
+  return page;
+}
+
 export async function caseActions(client: Client, caseId: string, role?: Role): Promise<Partial<Record<Role, EventType[]>>> {
   try {
     return await client.workflow.getHandle(caseId).query(availableActionsQuery, role);
   } catch (err) {
     throw translate(err, caseId);
   }
+}
+
+/** A Temporal execution status as the case's status; undefined while it runs (the case itself says active or done). */
+export function executionStatus(name: string | undefined): CaseStatus | undefined {
+  switch (name) {
+    case 'COMPLETED':
+      return 'done';
+    case 'FAILED':
+      return 'failed';
+    case 'TERMINATED':
+      return 'terminated';
+    case 'CANCELLED':
+      return 'cancelled';
+    case 'TIMED_OUT':
+      return 'timedOut';
+    default:
+      return undefined;
+  }
+}
+
+async function translateDecisionError(client: Client, err: unknown, caseId: string, request: DecisionRequest): Promise<unknown> {
+  if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
+    const refusal = err.cause.details?.[0] as CaseRefusal | undefined;
+    if (refusal?.code === 'requestIdConflict') return new RequestIdConflictError(caseId, request.requestId ?? '', refusal.seq);
+    if (refusal?.code === 'caseClosed') return new CaseClosedError(caseId, 'done');
+    if (refusal?.code === 'recordBacklog') return new RecordBacklogError(caseId);
+    if (refusal?.code) return new DecisionRefusedError(refusal as Refusal);
+  }
+  // An update to a closed run fails at the server: tell a closed case (409) from an unknown one (404).
+  try {
+    const described = await client.workflow.getHandle(caseId).describe();
+    const status = executionStatus(described.status.name);
+    if (status) return new CaseClosedError(caseId, status as ClosedStatus);
+  } catch (describeErr) {
+    const translated = translate(describeErr, caseId);
+    if (translated instanceof CaseNotFoundError) return translated;
+  }
+  return translate(err, caseId);
 }
 
 function translate(err: unknown, caseId: string): unknown {

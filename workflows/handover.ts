@@ -1,22 +1,41 @@
 // One enterprise's handover as a long-lived workflow: a thin durable host for machines/handover.
+// What it carries and answers is bounded (workflows/budget.ts); what happened is written, once per entry, to the
+// permanent case record (activities/case-record) through the `recordEntries` activity.
 import {
   ApplicationFailure,
   allHandlersFinished,
   condition,
   continueAsNew,
   log,
+  patched,
   proxyActivities,
   setHandler,
+  sleep,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import type { CaseRecordEntry } from '../activities/case-record/store';
 import { activePaths, availableActions, deadlineForTimer, isOverdue, responsibleParty, stageOf } from '../machines/case-view';
 import { checkDecision } from '../machines/decide';
 import type { HandoverInput, NotifyParams } from '../machines/handover';
 import { definitionForThisRun } from './definitions';
+import { calendarVersionForThisRun, installCalendarUpgrade } from './calendar-upgrade';
 import { ROLES, type CaseParties, type Role } from '../machines/roles';
 import type { SettingsInput } from '../machines/settings';
+import {
+  CARRIED_INPUT_BUDGET_BYTES,
+  RECENT_REQUESTS_BUDGET_BYTES,
+  RECENT_REQUESTS_MAX,
+  RECORD_BACKLOG_MAX_BYTES,
+  RECORD_BACKLOG_MAX_ENTRIES,
+  RECORD_BATCH_MAX_ENTRIES,
+  TIMELINE_TAIL_BUDGET_BYTES,
+  TIMELINE_TAIL_MAX,
+  UPDATE_REPLY_BUDGET_BYTES,
+  jsonBytes,
+  utf8Length,
+} from './budget';
 import { DurableTimers } from './host/durable-timers';
 import { MachineHost, type Effect } from './host/machine-host';
 import {
@@ -26,10 +45,16 @@ import {
   persistedStateQuery,
   timelineQuery,
   type CarriedState,
+  type CaseRefusal,
   type CaseState,
+  type CaseSummary,
+  type DecisionReply,
+  type DecisionRequest,
   type PendingTimer,
+  type RecentRequest,
   type TimelineEntry,
 } from './messages';
+import { decisionFingerprint, shortFingerprint } from './request-identity';
 import { DISTRICT, ENTERPRISE_NAME, NEXT_DEADLINE, OVERDUE, STAGE } from './search-attributes';
 
 export interface HandoverWorkflowInput {
@@ -53,10 +78,24 @@ const { notify } = proxyActivities<Activities>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 seconds' },
 });
 
+// Retried without end: the record must be written; the case goes on (timers fire) while the store is down.
+const { recordEntries } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
 const DEFAULT_HISTORY_LIMIT = 5_000;
+/** Patch: runs from before the case record neither write it nor bound what they carry (ARCHITECTURE.md). */
+export const CASE_RECORD_PATCH = 'case-record-1';
+
+type NewEntry = Omit<CaseRecordEntry, 'caseId' | 'seq' | 'at' | 'runId'>;
+type Identity = { kind: 'new'; fingerprint?: string } | { kind: 'duplicate' | 'conflict'; seq: number };
 
 export async function handoverWorkflow(input: HandoverWorkflowInput): Promise<CaseState> {
   const { machine } = definitionForThisRun();
+  // Runs that started before the case record keep behaving as they did (no recordEntries activity) until their
+  // next continue-as-new; the new run records what they carried.
+  const recording = patched(CASE_RECORD_PATCH);
   const carried = input.carried;
   const machineInput: HandoverInput = {
     caseId: input.caseId,
@@ -66,6 +105,7 @@ export async function handoverWorkflow(input: HandoverWorkflowInput): Promise<Ca
     plannedCompletion: input.plannedCompletion,
     startedAt: new Date(Date.now()).toISOString(),
     settings: input.settings,
+    calendarVersion: calendarVersionForThisRun(),
   };
   const startEffects: Effect[] = [];
   let host: MachineHost<typeof machine>;
@@ -76,16 +116,93 @@ export async function handoverWorkflow(input: HandoverWorkflowInput): Promise<Ca
     host = started.host;
     startEffects.push(...started.effects);
   }
-  const timeline: TimelineEntry[] = carried?.timeline ?? [];
-  const applied = new Set<string>(carried?.appliedRequests ?? []);
 
-  const record = (entry: Omit<TimelineEntry, 'seq' | 'at' | 'after'>) =>
-    timeline.push({ seq: timeline.length + 1, at: new Date(Date.now()).toISOString(), after: activePaths(host.snapshot.value), ...entry });
+  // ---- What the case remembers itself: bounded -------------------------------------------------------------
+  let nextSeq = carried?.nextSeq ?? (carried?.timeline?.length ?? 0) + 1;
+  let decisions = carried?.decisions ?? carried?.timeline?.filter((t) => t.kind === 'decision').length ?? 0;
+  /** request id → record seq and short fingerprint ('' = applied before fingerprints: any repeat is a duplicate). */
+  const recent = new Map<string, { seq: number; fp: string }>();
+  let recentBytes = 0;
+  const requestBytes = (id: string, fp: string) => utf8Length(id) + fp.length + 16;
+  const tail: TimelineEntry[] = [];
+  let tailBytes = 0;
+  /** Applied but not yet acknowledged by the record store, oldest first. */
+  const unrecorded: CaseRecordEntry[] = [];
+  let unrecordedBytes = 0;
+  /** Runs from before the case record carry their whole timeline, as they always did. */
+  const legacyTimeline: TimelineEntry[] | undefined = recording ? undefined : [...(carried?.timeline ?? [])];
+
+  const firstUnrecordedSeq = () => unrecorded[0]?.seq ?? Number.POSITIVE_INFINITY;
+  const trimRecent = () => {
+    if (!recording) return; // old runs kept every id; they still do until their next continue-as-new
+    for (const [id, r] of recent) {
+      if (recent.size <= RECENT_REQUESTS_MAX && recentBytes <= RECENT_REQUESTS_BUDGET_BYTES) break;
+      // Never forget an id whose decision the store has not acknowledged: the client's fallback reads the store.
+      if (r.seq >= firstUnrecordedSeq()) break;
+      recent.delete(id);
+      recentBytes -= requestBytes(id, r.fp);
+    }
+  };
+  const remember = (id: string, seq: number, fp: string) => {
+    const old = recent.get(id);
+    if (old) {
+      recent.delete(id);
+      recentBytes -= requestBytes(id, old.fp);
+    }
+    recent.set(id, { seq, fp });
+    recentBytes += requestBytes(id, fp);
+    trimRecent();
+  };
+  const pushTail = (e: TimelineEntry) => {
+    const size = jsonBytes(e);
+    tail.push(e);
+    tailBytes += size;
+    while (tail.length > 1 && (tail.length > TIMELINE_TAIL_MAX || tailBytes > TIMELINE_TAIL_BUDGET_BYTES)) tailBytes -= jsonBytes(tail.shift());
+  };
+  const tailEntry = (e: TimelineEntry): TimelineEntry => {
+    const { data: _data, ...rest } = e;
+    return rest;
+  };
+
+  for (const e of carried?.tail ?? []) pushTail(e);
+  for (const [id, seq, fp] of carried?.recentRequests ?? []) remember(id, seq, fp);
+  for (const e of carried?.unrecorded ?? []) {
+    unrecorded.push(e);
+    unrecordedBytes += jsonBytes(e);
+  }
+  if (carried?.timeline) {
+    // Shape 1 (a run from before the case record): every entry goes to the record once, then only the bounded state is kept.
+    for (const e of carried.timeline) {
+      if (recording) {
+        const entry: CaseRecordEntry = { caseId: input.caseId, ...e } as CaseRecordEntry;
+        unrecorded.push(entry);
+        unrecordedBytes += jsonBytes(entry);
+      }
+      pushTail(tailEntry(e));
+      if (e.kind === 'decision' && e.requestId) remember(e.requestId, e.seq, '');
+    }
+    const known = new Set(carried.timeline.map((e) => e.requestId));
+    for (const id of carried.appliedRequests ?? []) if (!known.has(id)) remember(id, 0, '');
+  }
+
+  const addEntry = (e: NewEntry): number => {
+    const seq = nextSeq++;
+    const at = new Date(Date.now()).toISOString();
+    const entry: CaseRecordEntry = { caseId: input.caseId, seq, at, ...e, after: e.after ?? activePaths(host.snapshot.value), ...(recording ? { runId: workflowInfo().runId } : {}) };
+    const { caseId: _c, fingerprint: _f, runId: _r, ...rest } = entry;
+    const timelineEntry = rest as TimelineEntry;
+    pushTail(tailEntry(timelineEntry));
+    if (recording) {
+      unrecorded.push(entry);
+      unrecordedBytes += jsonBytes(entry);
+    } else legacyTimeline!.push(timelineEntry);
+    return seq;
+  };
 
   const pendingTimers = (): PendingTimer[] =>
     host.pending().map((p) => ({ id: p.id, dueAt: new Date(p.dueAt).toISOString(), deadline: deadlineForTimer(host.snapshot.context, p.id) }));
 
-  const state = (duplicate?: boolean): CaseState => {
+  const summary = (): CaseSummary => {
     const snapshot = host.snapshot;
     const timers = pendingTimers();
     return {
@@ -98,11 +215,22 @@ export async function handoverWorkflow(input: HandoverWorkflowInput): Promise<Ca
       overdue: isOverdue(snapshot.context),
       nextDeadline: timers.find((t) => t.deadline),
       pendingTimers: timers,
-      context: snapshot.context,
-      ...(input.people !== undefined ? { plannedPeople: input.people } : {}),
-      decisions: timeline.filter((t) => t.kind === 'decision').length,
-      ...(duplicate ? { duplicate } : {}),
+      decisions,
+      recordSeq: nextSeq - 1,
     };
+  };
+
+  const state = (): CaseState => ({
+    ...summary(),
+    context: host.snapshot.context,
+    ...(input.people !== undefined ? { plannedPeople: input.people } : {}),
+  });
+
+  const reply = (seq: number, duplicate: boolean, requestId?: string): DecisionReply => {
+    const r: DecisionReply = { ...summary(), seq, duplicate, ...(requestId ? { requestId } : {}) };
+    const bytes = jsonBytes(r);
+    if (bytes > UPDATE_REPLY_BUDGET_BYTES) log.error('decision reply over budget', { caseId: input.caseId, bytes, budget: UPDATE_REPLY_BUDGET_BYTES });
+    return r;
   };
 
   let lastAttributes = '';
@@ -142,58 +270,166 @@ export async function handoverWorkflow(input: HandoverWorkflowInput): Promise<Ca
         enterpriseName: input.enterpriseName,
         district: input.parties.district,
       });
-      record({ kind: 'notification', type: p.reason, data: { to: p.to, dueKey: p.dueKey } });
     }
     refreshSearchAttributes();
   };
 
+  /** Records each notification the machine asked for when it asked (not when delivered), then queues the effects. */
+  const noteEffects = (effects: Effect[]): Effect[] => {
+    for (const effect of effects) {
+      if (effect.type !== 'notify') continue;
+      const p = effect.params as unknown as NotifyParams;
+      addEntry({ kind: 'notification', type: p.reason, data: { to: p.to, dueKey: p.dueKey, clause: p.clause, message: p.message } });
+    }
+    return effects;
+  };
+
   const fire = (now: number): Effect[] => {
-    const due = host.pending().filter((p) => p.dueAt <= now);
-    const effects = host.fireDue(now);
-    for (const p of due) record({ kind: 'timer', type: p.id.split('.')[2] ?? p.id, data: { dueAt: new Date(p.dueAt).toISOString() } });
+    const effects: Effect[] = [];
+    for (;;) {
+      const before = activePaths(host.snapshot.value);
+      const next = host.fireNext(now);
+      if (!next) break;
+      addEntry({
+        kind: 'timer',
+        type: next.fired.id.split('.')[2] ?? next.fired.id,
+        data: { timer: next.fired.id, dueAt: new Date(next.fired.dueAt).toISOString() },
+        before,
+        after: activePaths(host.snapshot.value),
+      });
+      effects.push(...noteEffects(next.effects));
+    }
     refreshSearchAttributes();
     return effects;
   };
 
   const timers = new DurableTimers(host, fire, performEffects);
-  timers.changedWith(startEffects);
+  timers.changedWith(noteEffects(startEffects));
+  installCalendarUpgrade({ host, addEntry, changed: (effects) => (timers.changedWith(noteEffects(effects)), refreshSearchAttributes()) });
 
   setHandler(caseStateQuery, () => state());
-  setHandler(timelineQuery, () => timeline);
+  setHandler(timelineQuery, () => [...tail]);
   setHandler(persistedStateQuery, () => host.persist());
   setHandler(availableActionsQuery, (role?: Role) => {
     const roles = role ? [role] : [...ROLES];
     return Object.fromEntries(roles.map((r) => [r, availableActions(host.snapshot, r)]));
   });
 
+  // ---- Request identity ----------------------------------------------------------------------------------------
+  /** Known id with the same decision → duplicate; with another decision → conflict; otherwise new. */
+  const identify = (request: DecisionRequest): Identity => {
+    const id = typeof request?.requestId === 'string' ? request.requestId : undefined;
+    const fingerprint = request && typeof request === 'object' ? decisionFingerprint(request) : undefined;
+    if (!id) return { kind: 'new', fingerprint };
+    const known = recent.get(id);
+    if (!known) return { kind: 'new', fingerprint };
+    if (known.fp === '' || !recording || known.fp === shortFingerprint(fingerprint!)) return { kind: 'duplicate', seq: known.seq };
+    return { kind: 'conflict', seq: known.seq };
+  };
+
+  const backlogFull = () => recording && (unrecorded.length >= RECORD_BACKLOG_MAX_ENTRIES || unrecordedBytes >= RECORD_BACKLOG_MAX_BYTES);
+
+  /** Refusals that come before the machine's own gate: a reused id, a closed case, a record store far behind. */
+  const hostRefusal = (request: DecisionRequest, identity: Identity): CaseRefusal | undefined => {
+    if (identity.kind === 'conflict') {
+      return {
+        code: 'requestIdConflict',
+        seq: identity.seq,
+        message: {
+          zh: `请求编号 ${request.requestId} 已用于另一项决定（记录第 ${identity.seq} 条），本决定未办理；新决定请使用新的请求编号`,
+          en: `request id ${request.requestId} was already used for a different decision (record entry ${identity.seq}); nothing was applied — use a new request id`,
+        },
+      };
+    }
+    if (host.done) return { code: 'caseClosed', message: { zh: '本案已结案，不再接受决定', en: 'the case is closed and takes no more decisions' } };
+    if (backlogFull()) {
+      return {
+        code: 'recordBacklog',
+        message: { zh: '案件记录库暂时无法写入，本决定未办理，请稍后重试', en: 'the case record store is behind; nothing was applied — try again later' },
+      };
+    }
+    return undefined;
+  };
+
   // The validator's verdict, reused by the handler that runs right after it in the same activation.
-  // On replay validators do not run, and the handler checks again: same snapshot, same clock, same result.
-  let validated: { request: unknown; check: ReturnType<typeof checkDecision> } | undefined;
+  // On replay validators do not run, and the handler checks again: same state, same clock, same result.
+  let validated: { request: unknown; identity: Identity; check?: ReturnType<typeof checkDecision> } | undefined;
+
+  /** A reply is sent once its entry is in the record store: an acknowledged decision is a recorded one. */
+  const whenRecorded = async (seq: number, r: DecisionReply): Promise<DecisionReply> => {
+    if (recording) await condition(() => firstUnrecordedSeq() > seq);
+    return r;
+  };
 
   setHandler(
     decideUpdate,
-    (request) => {
-      if (request.requestId && applied.has(request.requestId)) return state(true);
-      const check = validated?.request === request ? validated.check : checkDecision(host.snapshot, input.parties, request, Date.now());
+    // Async only to wait for the record: everything up to that wait runs at once, in the validator's activation.
+    async (request) => {
+      const reuse = validated?.request === request ? validated : undefined;
       validated = undefined;
+      const identity = reuse?.identity ?? identify(request);
+      if (identity.kind === 'duplicate') return whenRecorded(identity.seq, reply(identity.seq, true, request.requestId));
+      const refusal = hostRefusal(request, identity);
+      if (refusal) throw refusalFailure(refusal);
+      const check = reuse?.check ?? checkDecision(host.snapshot, input.parties, request, Date.now());
       if (!check.ok) throw refusalFailure(check.refusal);
+      const before = activePaths(host.snapshot.value);
       const effects = host.send(check.event, Date.now());
-      if (request.requestId) applied.add(request.requestId);
-      record({ kind: 'decision', type: check.event.type, actor: check.event.actor, occurredOn: check.event.occurredOn, requestId: request.requestId, data: check.event.data });
-      timers.changedWith(effects);
+      decisions++;
+      const e = check.event;
+      const seq = addEntry({
+        kind: 'decision',
+        type: e.type,
+        actor: e.actor,
+        occurredOn: e.occurredOn,
+        requestId: request.requestId,
+        ...(recording && identity.kind === 'new' && identity.fingerprint ? { fingerprint: identity.fingerprint } : {}),
+        data: e.data,
+        before,
+        after: activePaths(host.snapshot.value),
+      });
+      if (request.requestId) remember(request.requestId, seq, identity.kind === 'new' && identity.fingerprint ? shortFingerprint(identity.fingerprint) : '');
+      timers.changedWith(noteEffects(effects));
       refreshSearchAttributes();
-      return state();
+      return whenRecorded(seq, reply(seq, false, request.requestId));
     },
     {
       // Runs before anything is written: a refused decision leaves no trace in the history.
       validator: (request) => {
-        if (request?.requestId && applied.has(request.requestId)) return;
+        const identity = identify(request);
+        if (identity.kind === 'duplicate') {
+          validated = { request, identity };
+          return;
+        }
+        const refusal = hostRefusal(request, identity);
+        if (refusal) throw refusalFailure(refusal);
         const check = checkDecision(host.snapshot, input.parties, request, Date.now());
         if (!check.ok) throw refusalFailure(check.refusal);
-        validated = { request, check };
+        validated = { request, identity, check };
       },
     },
   );
+
+  // ---- The record writer: acknowledged batches leave the buffer -------------------------------------------------
+  const recorder = async () => {
+    for (;;) {
+      await condition(() => unrecorded.length > 0);
+      const batch = unrecorded.slice(0, RECORD_BATCH_MAX_ENTRIES);
+      try {
+        await recordEntries(batch);
+      } catch (err) {
+        // Only a non-retryable failure gets here; keep the entries and try again later.
+        log.error('case record not written; retrying in a minute', { caseId: input.caseId, error: (err as Error).message });
+        await sleep('1 minute');
+        continue;
+      }
+      unrecorded.splice(0, batch.length);
+      for (const e of batch) unrecordedBytes -= jsonBytes(e);
+      trimRecent();
+    }
+  };
+  if (recording) void recorder();
+  const recorded = () => unrecorded.length === 0;
 
   refreshSearchAttributes();
   const limit = input.historyLimit ?? DEFAULT_HISTORY_LIMIT;
@@ -201,20 +437,48 @@ export async function handoverWorkflow(input: HandoverWorkflowInput): Promise<Ca
   await timers.run(shouldContinueAsNew);
 
   if (!host.done) {
-    // Let running update handlers finish and perform what they queued, then carry everything into a fresh run.
+    // Let running update handlers finish, perform what they queued and write the record, then carry the bounded state.
     do {
       await condition(allHandlersFinished);
       await timers.drain();
-    } while (!timers.idle);
-    const next: CarriedState = { host: host.persist(), timeline, appliedRequests: [...applied], runs: (carried?.runs ?? 1) + 1 };
+      await condition(() => recorded() && allHandlersFinished());
+    } while (!timers.idle || !recorded());
+    const runs = (carried?.runs ?? 1) + 1;
+    let next: CarriedState;
+    if (recording) {
+      trimRecent();
+      next = {
+        host: host.persist(),
+        runs,
+        nextSeq,
+        decisions,
+        recentRequests: [...recent].map(([id, r]): RecentRequest => [id, r.seq, r.fp]),
+        tail: [...tail],
+        unrecorded: [...unrecorded],
+      };
+      const bytes = jsonBytes({ ...input, carried: next });
+      if (bytes > CARRIED_INPUT_BUDGET_BYTES) {
+        log.error('carried input over budget', {
+          caseId: input.caseId,
+          bytes,
+          budget: CARRIED_INPUT_BUDGET_BYTES,
+          host: jsonBytes(next.host),
+          recentRequests: jsonBytes(next.recentRequests),
+          tail: jsonBytes(next.tail),
+        });
+      }
+    } else {
+      next = { host: host.persist(), timeline: legacyTimeline, appliedRequests: [...recent.keys()], runs };
+    }
     await continueAsNew<typeof handoverWorkflow>({ ...input, carried: next });
   }
   await condition(allHandlersFinished);
+  if (recording) await condition(recorded);
   return state();
 }
 
 /** A refusal the caller sees: the message in both languages, the code as the failure type. */
-function refusalFailure(refusal: { code: string; message: { zh: string; en: string }; issues?: unknown }): ApplicationFailure {
+function refusalFailure(refusal: CaseRefusal): ApplicationFailure {
   return ApplicationFailure.create({
     type: `Refused:${refusal.code}`,
     message: `${refusal.message.zh} (${refusal.message.en})`,

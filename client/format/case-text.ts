@@ -5,7 +5,7 @@ import { EVENT_REGISTRY, type EventType } from '../../machines/events';
 import type { Deadline } from '../../machines/handover';
 import { DEADLINE_LABELS, NOTIFY_LABELS, TIMER_LABELS, stateLabel } from '../../machines/labels';
 import { ROLE_NAMES, type Role } from '../../machines/roles';
-import type { CaseState, TimelineEntry } from '../../workflows/messages';
+import type { CaseState, CaseSummary, TimelineEntry } from '../../workflows/messages';
 
 type Lang = 'zh' | 'en';
 const L = (lang: Lang, zh: string, en: string) => (lang === 'zh' ? zh : en);
@@ -30,13 +30,26 @@ export function deadlineLines(d: Deadline, lang: Lang): string[] {
   return [head, ...(d.workingDays ? explainWorkingDays(d.workingDays, lang).map((l) => `    ${l}`) : [])];
 }
 
-export function caseStateLines(s: CaseState, lang: Lang, actions?: Partial<Record<Role, EventType[]>>): string[] {
+const CLOSED: Record<string, { zh: string; en: string }> = {
+  done: { zh: '，已结案', en: ', closed' },
+  failed: { zh: '，已失败终止', en: ', failed' },
+  terminated: { zh: '，已被强制终止', en: ', terminated' },
+  cancelled: { zh: '，已撤销', en: ', cancelled' },
+  timedOut: { zh: '，已超时终止', en: ', timed out' },
+};
+
+/** A case's state (a decision reply has no context: enterprise and district lines are left out). */
+export function caseStateLines(s: CaseSummary & { context?: CaseState['context'] }, lang: Lang, actions?: Partial<Record<Role, EventType[]>>): string[] {
   const c = s.context;
   const lines = [
     kv(lang, '案件', 'Case', s.caseId),
-    kv(lang, '企业', 'Enterprise', `${c.enterpriseName}${paren(lang, c.parties.creditCode)}`),
-    kv(lang, '区县', 'District', c.parties.district + (c.parties.township ? `${L(lang, '，', ', ')}${kv(lang, '接收单位', 'receiver', c.parties.township.split('/')[1] ?? '')}` : '')),
-    kv(lang, '阶段', 'Stage', `${STAGE_LABELS[s.stage][lang]}${paren(lang, STAGE_LABELS[s.stage].clause)}${s.status === 'done' ? L(lang, '，已结案', ', closed') : ''}`),
+    ...(c
+      ? [
+          kv(lang, '企业', 'Enterprise', `${c.enterpriseName}${paren(lang, c.parties.creditCode)}`),
+          kv(lang, '区县', 'District', c.parties.district + (c.parties.township ? `${L(lang, '，', ', ')}${kv(lang, '接收单位', 'receiver', c.parties.township.split('/')[1] ?? '')}` : '')),
+        ]
+      : []),
+    kv(lang, '阶段', 'Stage', `${STAGE_LABELS[s.stage][lang]}${paren(lang, STAGE_LABELS[s.stage].clause)}${CLOSED[s.status]?.[lang] ?? ''}`),
     kv(lang, '当前状态', 'Current state', s.activeStates.map((p) => stateLabel(p, lang)).join(L(lang, '；', '; '))),
     kv(lang, '信访维稳责任（§四(二)）', 'Petition responsibility (§四(二))', ROLE_NAMES[s.responsibility][lang]),
     kv(lang, '逾期', 'Overdue', s.overdue ? L(lang, '是', 'yes') : L(lang, '否', 'no')),
@@ -66,7 +79,7 @@ export function timelineLines(entries: TimelineEntry[], lang: Lang): string[] {
   return entries.map((e) => {
     const when = beijingTime(e.at);
     if (e.kind === 'decision') {
-      const who = e.actor ? `${ROLE_NAMES[e.actor.role][lang]} ${e.actor.org}` : '';
+      const who = e.actor ? `${ROLE_NAMES[e.actor.role as Role]?.[lang] ?? e.actor.role} ${e.actor.org}${e.actor.user ? ` (${e.actor.user})` : ''}` : '';
       const late = e.occurredOn && e.occurredOn !== e.at.slice(0, 10) ? L(lang, `（决定日期 ${e.occurredOn}）`, ` (decided ${e.occurredOn})`) : '';
       return `${String(e.seq).padStart(3)}  ${when}  ${eventTitle(e.type, lang)} — ${who}${late} → ${e.after.map((p) => stateLabel(p, lang)).join('；')}`;
     }

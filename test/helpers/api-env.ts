@@ -29,7 +29,7 @@ export async function startApiEnv(name: string): Promise<ApiEnv> {
   const reportsDir = join(dir, 'reports');
   let app: FastifyInstance;
   try {
-    app = await buildApi({ client, taskQueue, users, audit, reportsDir });
+    app = await buildApi({ client, taskQueue, users, audit, reportsDir, record: h.record });
   } catch (err) {
     await h.stop();
     throw err;

@@ -6,12 +6,13 @@ import { Client, Connection } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { Outbox } from '../../activities/outbox';
+import { SqliteCaseRecordStore } from '../../activities/case-record/sqlite';
 import { startDelivery, type DeliveryPolicy } from '../../activities/delivery';
 import { shanghaiDate } from '../../machines/calendar';
 import type { EventType } from '../../machines/events';
 import type { CaseParties, Role } from '../../machines/roles';
-import { sendDecision, startCase } from '../../client/cases';
-import type { CaseState } from '../../workflows/messages';
+import { caseState, sendDecision, startCase } from '../../client/cases';
+import type { CaseState, DecisionReply } from '../../workflows/messages';
 import { PARTIES, PAYLOADS, orgFor } from './decisions';
 import { createTestWorker } from './worker';
 import { devServerAddress } from './servers';
@@ -31,6 +32,8 @@ export const OPENING = {
 export interface CaseHarness {
   client: Client;
   outbox: Outbox;
+  /** The case record the worker writes (`<dataDir>/case-record.sqlite`). */
+  record: SqliteCaseRecordStore;
   worker: Worker;
   taskQueue: string;
   dataDir: string;
@@ -47,13 +50,15 @@ export async function startHarness(opts: {
 }): Promise<CaseHarness> {
   const dataDir = mkdtempSync(join(tmpdir(), 'handover-case-'));
   const outbox = new Outbox(join(dataDir, 'outbox.sqlite'));
-  const worker = await createTestWorker({ connection: opts.connection, taskQueue: opts.taskQueue, deps: { dataDir, outbox, webhookUrl: opts.webhookUrl, client: opts.client } });
+  const record = new SqliteCaseRecordStore(join(dataDir, 'case-record.sqlite'));
+  const worker = await createTestWorker({ connection: opts.connection, taskQueue: opts.taskQueue, deps: { dataDir, outbox, record, webhookUrl: opts.webhookUrl, client: opts.client } });
   // As worker.ts: notify only records; with a webhook, a dispatcher beside the worker delivers.
   const delivery = startDelivery({ dataDir, outbox, webhookUrl: opts.webhookUrl, policy: { pollMs: 100, ...opts.delivery }, log: () => undefined });
   const running = worker.run();
   return {
     client: opts.client,
     outbox,
+    record,
     worker,
     taskQueue: opts.taskQueue,
     dataDir,
@@ -62,6 +67,7 @@ export async function startHarness(opts: {
       await running;
       await delivery?.stop();
       outbox.close();
+      await record.close();
     },
   };
 }
@@ -78,6 +84,7 @@ export async function startDevHarness(taskQueue: string, opts: { cliEnv?: boolea
   if (opts.cliEnv) {
     process.env.TEMPORAL_ADDRESS = devServerAddress();
     process.env.HANDOVER_TASK_QUEUE = taskQueue;
+    process.env.HANDOVER_RECORD_FILE = h.record.file;
   }
   return {
     ...h,
@@ -97,9 +104,22 @@ export async function today(env: TestWorkflowEnvironment): Promise<string> {
 
 let requestCounter = 0;
 
+/**
+ * Sends decisions as the case's parties. Resolves with the Update's reply (seq, duplicate, where the case stands)
+ * and, for the tests' convenience, the case's context read right after (the reply itself carries no context).
+ */
 export function act(client: Client, caseId: string, parties: CaseParties = PARTIES) {
-  return (type: EventType, role: Role, occurredOn: string, data: unknown = PAYLOADS[type], requestId = `req-${++requestCounter}-${type}`): Promise<CaseState> =>
-    sendDecision(client, caseId, { type, actor: { role, org: orgFor(role, parties) }, occurredOn, data, requestId });
+  return async (
+    type: EventType,
+    role: Role,
+    occurredOn: string,
+    data: unknown = PAYLOADS[type],
+    requestId = `req-${++requestCounter}-${type}`,
+  ): Promise<DecisionReply & Pick<CaseState, 'context'>> => {
+    const reply = await sendDecision(client, caseId, { type, actor: { role, org: orgFor(role, parties) }, occurredOn, data, requestId });
+    const { context } = await caseState(client, caseId);
+    return { ...reply, context };
+  };
 }
 
 export { startCase };

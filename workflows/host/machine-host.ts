@@ -86,18 +86,37 @@ export class MachineHost<TMachine extends AnyStateMachine> {
   /** Delivers, in due order, every delayed event due at or before `now`. */
   fireDue(now: number): Effect[] {
     const effects: Effect[] = [];
-    for (let next = this.nextDue(); next && next.dueAt <= now && !this.done; next = this.nextDue()) {
-      this.scheduled.delete(next.id);
-      // Stamped with its due instant, so the machine can date what the timer did, and with the instant it
-      // actually fired (later when a case was down or a late record put the due instant in the past).
-      const stamped = { ...next.event, receivedAt: new Date(next.dueAt).toISOString(), firedAt: new Date(now).toISOString() };
-      effects.push(...this.send(stamped as EventFromLogic<TMachine>, next.dueAt));
-    }
+    for (let fired = this.fireNext(now); fired; fired = this.fireNext(now)) effects.push(...fired.effects);
     return effects;
+  }
+
+  /** Delivers the earliest delayed event if it is due at or before `now`; undefined when none is (or the machine is done). */
+  fireNext(now: number): { fired: ScheduledEvent; effects: Effect[] } | undefined {
+    const next = this.nextDue();
+    if (!next || next.dueAt > now || this.done) return undefined;
+    this.scheduled.delete(next.id);
+    // Stamped with its due instant, so the machine can date what the timer did, and with the instant it
+    // actually fired (later when a case was down or a late record put the due instant in the past).
+    const stamped = { ...next.event, receivedAt: new Date(next.dueAt).toISOString(), firedAt: new Date(now).toISOString() };
+    return { fired: next, effects: this.send(stamped as EventFromLogic<TMachine>, next.dueAt) };
   }
 
   persist(): HostState {
     return { snapshot: this.machine.getPersistedSnapshot(this.current), scheduled: this.pending() };
+  }
+
+  /**
+   * Replaces the machine's context and moves pending delayed events to new due instants, without a
+   * transition: nothing is entered, exited or fired (used by a calendar update that recomputes deadlines).
+   */
+  amend(context: unknown, dueAt: Readonly<Record<string, number>> = {}): void {
+    const persisted = this.machine.getPersistedSnapshot(this.current) as Record<string, unknown>;
+    const restore = createActor as (m: AnyStateMachine, o: { snapshot: unknown }) => { getSnapshot(): unknown };
+    this.current = restore(this.machine, { snapshot: { ...persisted, context } }).getSnapshot() as SnapshotFrom<TMachine>;
+    for (const [id, at] of Object.entries(dueAt)) {
+      const s = this.scheduled.get(id);
+      if (s) this.scheduled.set(id, { ...s, dueAt: at });
+    }
   }
 
   /** Turns XState's delayed raises and cancels into scheduled events; passes custom actions on. */

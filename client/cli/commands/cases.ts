@@ -3,8 +3,9 @@ import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { caseActions, caseState, caseTimeline, sendDecision, startCase } from '../../cases';
-import { caseListQuery, caseRow, type CaseRow } from '../../case-list';
+import { caseActions, caseRecord, caseState, sendDecision, startCase } from '../../cases';
+import { asTimelineEntry } from '../../case-record';
+import { caseListQuery, caseRow, latestRows, type CaseRow } from '../../case-list';
 import { withClient } from '../../connect';
 import { caseStateLines, timelineLines } from '../../format/case-text';
 import { caseIdFor } from '../../../machines/case-input';
@@ -123,8 +124,8 @@ export function registerCaseCommands(program: Command, ctx: CliContext): void {
         if (json) return printJson(ctx.io, state);
         ctx.io.out(
           state.duplicate
-            ? t(out, { zh: `请求 ${request.requestId} 已办理过，未重复办理`, en: `request ${request.requestId} was already applied; nothing changed` })
-            : t(out, { zh: `已办理：${EVENT_REGISTRY[request.type].title.zh}`, en: `applied: ${EVENT_REGISTRY[request.type].title.en}` }),
+            ? t(out, { zh: `请求 ${request.requestId} 已办理过（记录第 ${state.seq} 条），未重复办理`, en: `request ${request.requestId} was already applied (record entry ${state.seq}); nothing changed` })
+            : t(out, { zh: `已办理：${EVENT_REGISTRY[request.type].title.zh}（记录第 ${state.seq} 条）`, en: `applied: ${EVENT_REGISTRY[request.type].title.en} (record entry ${state.seq})` }),
         );
         for (const line of caseStateLines(state, out)) ctx.io.out(line);
       });
@@ -132,16 +133,46 @@ export function registerCaseCommands(program: Command, ctx: CliContext): void {
 
   program
     .command('timeline')
-    .description(t(lang, { zh: '案件办理记录：谁、何时、做了什么', en: 'the case timeline: who did what, when' }))
+    .description(t(lang, { zh: '案件办理记录（案件记录库，全部或分页）：谁、何时、做了什么', en: 'the case record (all of it, or one page): who did what, when' }))
     .argument('<case>', t(lang, { zh: '案件编号或统一社会信用代码', en: 'case id or credit code' }))
-    .action(async (ref: string) =>
-      withClient(async (client) => {
-        const entries = await caseTimeline(client, caseRef(ref));
+    .option('--after <seq>', t(lang, { zh: '从该序号之后开始（分页）', en: 'start after this seq (paging)' }))
+    .option('--limit <n>', t(lang, { zh: '只显示一页，最多 n 条（1 至 1000）', en: 'show one page of at most n entries (1 to 1000)' }))
+    .action(async (ref: string, opts: { after?: string; limit?: string }) => {
+      const num = (v: string | undefined, name: string, min: number, max: number) => {
+        if (v === undefined) return undefined;
+        const r = z.coerce.number().int().min(min).max(max).safeParse(v);
+        if (!r.success) throw new UsageError({ zh: `${name} 应为 ${min} 至 ${max} 的整数`, en: `${name} must be an integer ${min} to ${max}` });
+        return r.data;
+      };
+      const after = num(opts.after, '--after', 0, Number.MAX_SAFE_INTEGER);
+      const limit = num(opts.limit, '--limit', 1, 1000);
+      return withClient(async (client) => {
+        const caseId = caseRef(ref);
         const { json, lang: out } = ctx.globals();
-        if (json) return printJson(ctx.io, entries);
-        for (const line of timelineLines(entries, out)) ctx.io.out(line);
-      }),
-    );
+        if (limit !== undefined) {
+          // One page, with where the next one starts.
+          const page = await caseRecord(client, caseId, { afterSeq: after, limit });
+          if (json) return printJson(ctx.io, page);
+          for (const line of timelineLines(page.entries.map(asTimelineEntry), out)) ctx.io.out(line);
+          ctx.io.out(
+            page.nextAfter !== undefined
+              ? t(out, { zh: `共 ${page.total} 条；下一页：--after ${page.nextAfter}`, en: `${page.total} entries in all; next page: --after ${page.nextAfter}` })
+              : t(out, { zh: `共 ${page.total} 条`, en: `${page.total} entries in all` }),
+          );
+          return;
+        }
+        // The whole record, read page by page.
+        const entries = [];
+        let next: number | undefined = after ?? 0;
+        while (next !== undefined) {
+          const page = await caseRecord(client, caseId, { afterSeq: next, limit: 500 });
+          if (json) entries.push(...page.entries);
+          else for (const line of timelineLines(page.entries.map(asTimelineEntry), out)) ctx.io.out(line);
+          next = page.nextAfter;
+        }
+        if (json) printJson(ctx.io, entries);
+      });
+    });
 
   program
     .command('list')
@@ -162,8 +193,9 @@ export function registerCaseCommands(program: Command, ctx: CliContext): void {
       }
       const query = caseListQuery({ district: opts.district, stage: opts.stage, overdue: opts.overdue ? true : undefined, dueWithinDays });
       return withClient(async (client) => {
-        const rows: CaseRow[] = [];
-        for await (const wf of client.workflow.list({ query })) rows.push(caseRow(wf));
+        const runs: CaseRow[] = [];
+        for await (const wf of client.workflow.list({ query })) runs.push(caseRow(wf));
+        const rows = latestRows(runs);
         const { json, lang: out } = ctx.globals();
         if (json) return printJson(ctx.io, rows);
         ctx.io.out(t(out, { zh: `共 ${rows.length} 件`, en: `${rows.length} case(s)` }));
@@ -171,7 +203,8 @@ export function registerCaseCommands(program: Command, ctx: CliContext): void {
           const stage = STAGE_LABELS[r.stage as keyof typeof STAGE_LABELS]?.[out] ?? String(r.stage);
           const due = r.nextDeadline ? `${t(out, { zh: '下一期限', en: 'next deadline' })} ${r.nextDeadline.slice(0, 10)}` : '';
           const overdue = r.overdue ? t(out, { zh: '【逾期】', en: '[OVERDUE]' }) : '';
-          ctx.io.out(`${r.caseId}  ${String(r.enterprise)}  ${String(r.district)}  ${stage}${overdue}  ${due}`.trimEnd());
+          const closed = r.caseStatus !== 'active' ? `  [${r.caseStatus}]` : '';
+          ctx.io.out(`${r.caseId}  ${String(r.enterprise)}  ${String(r.district)}  ${stage}${overdue}  ${due}${closed}`.trimEnd());
         }
       });
     });
