@@ -1,0 +1,199 @@
+// The case record in PostgreSQL (cluster mode, HANDOVER_RECORD_DATABASE_URL): one row per entry, unique by
+// (case_id, seq), shared by every worker process. Loaded only when that URL is set (activities/case-record/index.ts).
+import { Pool, type PoolClient } from 'pg';
+import { pageLimit, type CaseRecordEntry, type CaseRecordPage, type CaseRecordStore } from './store';
+
+interface Row {
+  case_id: string;
+  seq: number;
+  kind: string;
+  type: string;
+  at: string;
+  occurred_on: string | null;
+  actor_role: string | null;
+  actor_org: string | null;
+  actor_user: string | null;
+  request_id: string | null;
+  fingerprint: string | null;
+  data: unknown;
+  before_states: string[] | null;
+  after_states: string[] | null;
+  run_id: string | null;
+}
+
+// `at` and `occurred_on` stay text so entries read back exactly as written (the SQLite store does the same).
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS case_record (
+  case_id       text        NOT NULL,
+  seq           integer     NOT NULL CHECK (seq > 0),
+  kind          text        NOT NULL CHECK (kind IN ('decision', 'timer', 'notification', 'note')),
+  type          text        NOT NULL,
+  at            text        NOT NULL,
+  occurred_on   text,
+  actor_role    text,
+  actor_org     text,
+  actor_user    text,
+  request_id    text,
+  fingerprint   text,
+  data          jsonb,
+  before_states text[],
+  after_states  text[],
+  run_id        text,
+  recorded_at   timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (case_id, seq)
+);
+CREATE INDEX IF NOT EXISTS case_record_request ON case_record (case_id, request_id) WHERE request_id IS NOT NULL;
+`;
+
+/** Any fixed number: serialises concurrent schema creation by several workers starting at once. */
+const SCHEMA_LOCK = 0x68616e64;
+
+const COLUMNS = ['case_id', 'seq', 'kind', 'type', 'at', 'occurred_on', 'actor_role', 'actor_org', 'actor_user', 'request_id', 'fingerprint', 'data', 'before_states', 'after_states', 'run_id'] as const;
+
+/** Rows per INSERT statement (15 parameters each, well under PostgreSQL's 65,535). */
+const INSERT_BATCH = 500;
+
+export class PostgresCaseRecordStore implements CaseRecordStore {
+  private readonly pool: Pool;
+  private ready: Promise<void> | undefined;
+
+  constructor(connectionString: string, opts: { maxConnections?: number } = {}) {
+    this.pool = new Pool({ connectionString, max: opts.maxConnections ?? 5, connectionTimeoutMillis: 10_000 });
+    // A connection dropped while idle (database restarted) must not crash the worker; the pool reconnects.
+    this.pool.on('error', () => undefined);
+  }
+
+  /** Creates the table if missing; every operation waits for it. */
+  init(): Promise<void> {
+    this.ready ??= this.withClient(async (c) => {
+      await c.query('BEGIN');
+      try {
+        await c.query('SELECT pg_advisory_xact_lock($1)', [SCHEMA_LOCK]);
+        await c.query(SCHEMA);
+        await c.query('COMMIT');
+      } catch (err) {
+        await c.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      }
+    }).catch((err: Error) => {
+      this.ready = undefined; // try again on the next call
+      throw new Error(`case record database (HANDOVER_RECORD_DATABASE_URL) not usable: ${err.message}`);
+    });
+    return this.ready;
+  }
+
+  async append(entries: CaseRecordEntry[]): Promise<number> {
+    await this.init();
+    if (entries.length === 0) return 0;
+    let added = 0;
+    await this.withClient(async (c) => {
+      await c.query('BEGIN');
+      try {
+        for (let i = 0; i < entries.length; i += INSERT_BATCH) {
+          const batch = entries.slice(i, i + INSERT_BATCH);
+          const params: unknown[] = [];
+          const tuples = batch.map((e) => {
+            const row = toRow(e);
+            const base = params.length;
+            params.push(...COLUMNS.map((col) => row[col]));
+            return `(${COLUMNS.map((_, j) => `$${base + j + 1}`).join(', ')})`;
+          });
+          const r = await c.query(
+            `INSERT INTO case_record (${COLUMNS.join(', ')}) VALUES ${tuples.join(', ')} ON CONFLICT (case_id, seq) DO NOTHING`,
+            params,
+          );
+          added += r.rowCount ?? 0;
+        }
+        await c.query('COMMIT');
+      } catch (err) {
+        await c.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      }
+    });
+    return added;
+  }
+
+  async page(caseId: string, opts: { afterSeq?: number; limit?: number } = {}): Promise<CaseRecordPage> {
+    await this.init();
+    const limit = pageLimit(opts.limit);
+    const [rows, count] = await Promise.all([
+      this.pool.query<Row>(`SELECT ${COLUMNS.join(', ')} FROM case_record WHERE case_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`, [caseId, opts.afterSeq ?? 0, limit + 1]),
+      this.pool.query<{ n: string }>('SELECT count(*) AS n FROM case_record WHERE case_id = $1', [caseId]),
+    ]);
+    const entries = rows.rows.slice(0, limit).map(fromRow);
+    return { entries, total: Number(count.rows[0]?.n ?? 0), ...(rows.rows.length > limit ? { nextAfter: entries.at(-1)!.seq } : {}) };
+  }
+
+  async findByRequestId(caseId: string, requestId: string): Promise<CaseRecordEntry | undefined> {
+    await this.init();
+    const r = await this.pool.query<Row>(
+      `SELECT ${COLUMNS.join(', ')} FROM case_record WHERE case_id = $1 AND request_id = $2 AND kind = 'decision' ORDER BY seq LIMIT 1`,
+      [caseId, requestId],
+    );
+    return r.rows[0] ? fromRow(r.rows[0]) : undefined;
+  }
+
+  async close(): Promise<void> {
+    if (!this.pool.ended) await this.pool.end();
+  }
+
+  private async withClient<T>(fn: (c: PoolClient) => Promise<T>): Promise<T> {
+    const c = await this.pool.connect();
+    try {
+      return await fn(c);
+    } finally {
+      c.release();
+    }
+  }
+}
+
+/** Opens the store and makes sure its table exists (the factory in activities/case-record/index.ts calls this). */
+export async function openPostgresCaseRecordStore(connectionString: string): Promise<PostgresCaseRecordStore> {
+  const store = new PostgresCaseRecordStore(connectionString);
+  try {
+    await store.init();
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  return store;
+}
+
+function toRow(e: CaseRecordEntry): Record<(typeof COLUMNS)[number], unknown> {
+  return {
+    case_id: e.caseId,
+    seq: e.seq,
+    kind: e.kind,
+    type: e.type,
+    at: e.at,
+    occurred_on: e.occurredOn ?? null,
+    actor_role: e.actor?.role ?? null,
+    actor_org: e.actor?.org ?? null,
+    actor_user: e.actor?.user ?? null,
+    request_id: e.requestId ?? null,
+    fingerprint: e.fingerprint ?? null,
+    // node-postgres sends objects as JSON but arrays as PostgreSQL arrays: stringify so every value is jsonb.
+    data: e.data === undefined ? null : JSON.stringify(e.data),
+    before_states: e.before ?? null,
+    after_states: e.after ?? null,
+    run_id: e.runId ?? null,
+  };
+}
+
+function fromRow(r: Row): CaseRecordEntry {
+  return {
+    caseId: r.case_id,
+    seq: r.seq,
+    kind: r.kind as CaseRecordEntry['kind'],
+    type: r.type,
+    at: r.at,
+    ...(r.occurred_on ? { occurredOn: r.occurred_on } : {}),
+    ...(r.actor_role ? { actor: { role: r.actor_role, org: r.actor_org ?? '', ...(r.actor_user ? { user: r.actor_user } : {}) } } : {}),
+    ...(r.request_id ? { requestId: r.request_id } : {}),
+    ...(r.fingerprint ? { fingerprint: r.fingerprint } : {}),
+    ...(r.data !== null ? { data: r.data } : {}),
+    ...(r.before_states ? { before: r.before_states } : {}),
+    ...(r.after_states ? { after: r.after_states } : {}),
+    ...(r.run_id ? { runId: r.run_id } : {}),
+  };
+}
