@@ -4,6 +4,11 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 bash "$ROOT/scripts/ensure.sh"
 bash "$ROOT/scripts/ensure-chromium.sh"
+# The cluster tests (test/cluster/) need the Temporal server and PostgreSQL: CI installs them always (the first
+# build takes minutes); locally they run when installed (`npm run cluster` installs them) or with HANDOVER_CLUSTER_TESTS=1.
+if [ "${CI:-}" = true ] || [ "${HANDOVER_CLUSTER_TESTS:-}" = 1 ]; then
+  bash "$ROOT/scripts/ensure-cluster.sh"
+fi
 cd "$ROOT"
 say "type-checking (tsc --noEmit)…"
 "$ROOT/node_modules/.bin/tsc" --noEmit -p "$ROOT"
