@@ -18,6 +18,8 @@ export interface DevServerOptions {
   logFile: string;
   /** Interface to bind; the default is loopback. */
   ip?: string;
+  /** Called with the server's process as soon as it is spawned, before it answers (so a caller can stop it meanwhile). */
+  onSpawn?: (child: ChildProcess) => void;
 }
 
 export interface RunningDevServer {
@@ -51,6 +53,7 @@ export async function startDevServer(opts: DevServerOptions): Promise<RunningDev
   mkdirSync(dirname(opts.logFile), { recursive: true });
   const log = openSync(opts.logFile, 'a');
   const child = spawn(TEMPORAL_BIN, args, { stdio: ['ignore', log, log], detached: false });
+  opts.onSpawn?.(child);
   const address = `${ip}:${opts.port}`;
   let exited: number | null | undefined;
   child.once('exit', (code) => (exited = code));
