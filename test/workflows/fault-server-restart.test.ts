@@ -15,7 +15,7 @@ import { caseState, caseTimeline, startCase } from '../../client/cases';
 import { Outbox, outboxFile } from '../../activities/outbox';
 import { shanghaiDate } from '../../machines/calendar';
 
-const CASES = 8;
+const CASES = 8; // group A; group B has half as many
 const taskQueue = `fault-restart-${process.pid}`;
 const dir = mkdtempSync(join(tmpdir(), 'handover-fault-restart-'));
 const dbFile = join(dir, 'temporal.db');
@@ -48,10 +48,10 @@ afterAll(async () => {
 describe('fault injection: the server restarted while timers are due', () => {
   it('fires each due timer exactly once', async () => {
     const today = shanghaiDate(Date.now());
-    // The plan was agreed 30 days ago and recorded only now: the 10-working-day window has closed, so each
-    // case's escalation timer is due the moment the decision is applied.
-    const agreedOn = shanghaiDate(Date.now() - 30 * 86_400_000);
-    const cases = await Promise.all(
+    const monthAgo = shanghaiDate(Date.now() - 30 * 86_400_000);
+    // Group A: the plan was agreed a month ago and is recorded only now, so the 10-working-day window has closed
+    // and the agreement timers are due the moment the decision is applied.
+    const groupA = await Promise.all(
       Array.from({ length: CASES }, async () => {
         const code = freshCreditCode();
         const handle = await startCase(client, { ...OPENING, creditCode: code }, { taskQueue, registerForReports: false });
@@ -62,30 +62,52 @@ describe('fault injection: the server restarted while timers are due', () => {
         return { caseId: handle.workflowId, send };
       }),
     );
-    await Promise.all(cases.map((c) => c.send('WORK_PLAN_ACCEPTED', 'enterprise', agreedOn)));
-
-    // Stop the server while those timers are due (their firing, the notify activities, the workflow tasks in flight)…
+    await Promise.all(groupA.map((c) => c.send('WORK_PLAN_ACCEPTED', 'enterprise', monthAgo)));
+    // Freeze the worker at once, so the work of the due timers may still be under way when the server goes down.
+    const worker = workers.at(-1)!;
+    worker.child.kill('SIGSTOP');
+    // Group B: cases whose city target date has passed, started while the worker is frozen: their timer is due
+    // from the start and cannot have fired before the restart.
+    const groupB = await Promise.all(
+      Array.from({ length: CASES / 2 }, async () => {
+        const handle = await startCase(client, { ...OPENING, creditCode: freshCreditCode(), settings: { cityTargetDate: monthAgo } }, { taskQueue, registerForReports: false });
+        return { caseId: handle.workflowId };
+      }),
+    );
+    // Stop the server while those timers are due, start it again on the same file, and let the worker go on.
+    const stoppedAt = Date.now();
     await server!.stop();
-    await new Promise((r) => setTimeout(r, 1_000));
-    // …and start it again on the same file.
     server = await startServer();
-    // The worker rides out the outage on its own; if it gave up, a replacement takes over.
-    if (workers.at(-1)!.child.exitCode !== null) workers.push(await startWorkerProcess({ address: server.address, taskQueue, dataDir }));
+    worker.child.kill('SIGCONT');
 
     const outbox = new Outbox(outboxFile(dataDir));
+    /** Checks one case: each due timer fired once, each notification once (timeline, outbox, history); when notify ran. */
+    const firedOnce = async (caseId: string, notification: string): Promise<number> => {
+      await eventually(async () => expect((await caseState(client, caseId)).overdue).toBe(true), 60_000);
+      const timeline = await caseTimeline(client, caseId);
+      const timers = timeline.filter((e) => e.kind === 'timer').map((e) => e.type);
+      expect(timers.length).toBeGreaterThan(0);
+      expect(new Set(timers).size).toBe(timers.length);
+      expect(timeline.filter((e) => e.kind === 'notification').map((n) => n.type)).toEqual([notification]);
+      await eventually(() => expect(outbox.list({ caseId }).map((r) => r.reason)).toEqual([notification]), 10_000);
+      // One notify activity in the history: no timer fired again on replay after the restart.
+      const events = (await client.workflow.getHandle(caseId).fetchHistory()).events ?? [];
+      const notifies = events.filter(
+        (e) => e.eventType === temporal.api.enums.v1.EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED && e.activityTaskScheduledEventAttributes?.activityType?.name === 'notify',
+      );
+      expect(notifies).toHaveLength(1);
+      return Number(notifies[0]!.eventTime!.seconds) * 1000 + Math.floor((notifies[0]!.eventTime!.nanos ?? 0) / 1e6);
+    };
     try {
-      for (const { caseId } of cases) {
-        await eventually(async () => expect((await caseState(client, caseId)).overdue).toBe(true), 60_000);
+      for (const { caseId } of groupA) {
+        await firedOnce(caseId, 'agreementEscalated');
         const timeline = await caseTimeline(client, caseId);
-        const timers = timeline.filter((e) => e.kind === 'timer');
-        const notifications = timeline.filter((e) => e.kind === 'notification');
-        expect(timers).toHaveLength(1);
-        expect(notifications.map((n) => n.type)).toEqual(['agreementEscalated']);
-        await eventually(() => expect(outbox.list({ caseId }).map((r) => r.reason)).toEqual(['agreementEscalated']), 10_000);
-        // One notify activity in the history: the timer did not fire again on replay after the restart.
-        const events = (await client.workflow.getHandle(caseId).fetchHistory()).events ?? [];
-        const scheduled = events.filter((e) => e.eventType === temporal.api.enums.v1.EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED);
-        expect(scheduled.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'notify')).toHaveLength(1);
+        // Both agreement timers were due: the reminder (too late to remind, so silent) and the deadline.
+        expect(timeline.filter((e) => e.kind === 'timer').map((e) => e.type)).toEqual(['agreementReminder', 'agreementDeadline']);
+      }
+      for (const { caseId } of groupB) {
+        // No event can be written while the server is down: these timers fired after the restart.
+        expect(await firedOnce(caseId, 'cityTargetMissed')).toBeGreaterThanOrEqual(stoppedAt);
       }
     } finally {
       outbox.close();

@@ -39,9 +39,7 @@ const STEPS: Array<[EventType, Role, unknown?]> = [
   ['MAJOR_PROBLEM_REPORTED', 'township', { summary: '居民集体来访' }],
   ['WORK_PLAN_PROPOSED', 'township'],
   ['WORK_PLAN_ACCEPTED', 'enterprise'],
-  ['MAJOR_PROBLEM_REPORTED', 'enterprise', { summary: '设施安全隐患' }],
   ['AGREEMENT_SIGNED', 'enterprise'],
-  ['AGREEMENT_SIGNED', 'districtGovernment'],
 ];
 
 interface Ack {
@@ -88,7 +86,7 @@ describe('fault injection: a worker killed while cases receive decisions', () =>
     const sending = Promise.all(cases.map(sendAll));
 
     // Kill the worker in the middle of the stream, then start a replacement.
-    await eventually(() => expect(acks.length).toBeGreaterThanOrEqual(40), 30_000);
+    await eventually(() => expect(acks.length).toBeGreaterThanOrEqual(30), 30_000);
     const ackedBeforeKill = acks.length;
     await first.kill();
     expect(() => process.kill(first.child.pid!, 0)).toThrow(); // really gone
@@ -106,7 +104,7 @@ describe('fault injection: a worker killed while cases receive decisions', () =>
       expect(decisions.map((d) => d.requestId)).toEqual(mine.map((a) => a.requestId));
       expect(decisions.map((d) => d.type)).toEqual(STEPS.map(([type]) => type));
       const state = await caseState(client, caseId);
-      expect(state.stage).toBe('implementation');
+      expect(state.stage).toBe('agreement');
       expect(state.decisions).toBe(STEPS.length);
     }
     // Senders whose answer was lost resent; a resend of an applied request is answered as a duplicate, never applied again.
