@@ -59,7 +59,7 @@ describe('time-skipping server: §三(二) escalation ladder', () => {
     expect(h.outbox.list({ caseId, reason: 'majorDisagreementEscalated' })).toHaveLength(1);
     const resolved = await send('COORDINATION_CONCLUDED', 'cityUrbanManagement', await today(env));
     expect(resolved.activeStates).toEqual(['workPlan.negotiating']);
-    expect(resolved.context.workPlan.escalations.map((e) => [e.level, e.auto])).toEqual([
+    expect(resolved.context.workPlan.escalations.latest.map((e) => [e.level, e.auto])).toEqual([
       ['cityCivilAffairs', true],
       ['cityUrbanManagement', true],
     ]);
@@ -79,7 +79,7 @@ describe('time-skipping server: §二 implementation branches', () => {
     expect(again.activeStates).toContain('implementation.facilities.inspecting');
     const passed = await send('FACILITIES_INSPECTED', 'districtCivilAffairs', t);
     expect(passed.activeStates).toContain('implementation.facilities.accepted');
-    expect(passed.context.facilities.inspections.map((i) => i.passed)).toEqual([false, false, true]);
+    expect(passed.context.facilities.inspections.latest.map((i) => i.passed)).toEqual([false, false, true]);
   });
 
   it('merges a small community into its neighbour and completes without a transition period', async () => {

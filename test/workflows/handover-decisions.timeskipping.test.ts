@@ -133,7 +133,7 @@ describe('time-skipping server: each decision and notification takes effect once
     failNext = 1;
     const before = received.length;
     const state = await send('MAJOR_PROBLEM_REPORTED', 'enterprise', await today(env), { summary: '设施安全隐患' });
-    const problem = state.context.majorProblems.at(-1)!;
+    const problem = state.context.majorProblems.latest.at(-1)!;
     const key = `${handle.workflowId}|majorProblemReported|${problem.on}#${problem.id}`;
     const row = await eventually(() => {
       const r = h.outbox.get(key);
