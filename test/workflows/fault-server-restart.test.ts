@@ -14,6 +14,9 @@ import { startWorkerProcess, type WorkerProcess } from '../helpers/worker-proces
 import { caseState, caseTimeline, startCase } from '../../client/cases';
 import { Outbox, outboxFile } from '../../activities/outbox';
 import { shanghaiDate } from '../../machines/calendar';
+import { openCaseRecordStore } from '../../activities/case-record';
+import type { CaseRecordEntry } from '../../activities/case-record/store';
+import { caseRecordEntries } from '../../client/case-record';
 
 const CASES = 8; // group A; group B has half as many
 const taskQueue = `fault-restart-${process.pid}`;
@@ -81,6 +84,7 @@ describe('fault injection: the server restarted while timers are due', () => {
     worker.child.kill('SIGCONT');
 
     const outbox = new Outbox(outboxFile(dataDir));
+    const record = await openCaseRecordStore({ dataDir });
     /** Checks one case: each due timer fired once, each notification once (timeline, outbox, history); when notify ran. */
     const firedOnce = async (caseId: string, notification: string): Promise<number> => {
       await eventually(async () => expect((await caseState(client, caseId)).overdue).toBe(true), 60_000);
@@ -90,6 +94,13 @@ describe('fault injection: the server restarted while timers are due', () => {
       expect(new Set(timers).size).toBe(timers.length);
       expect(timeline.filter((e) => e.kind === 'notification').map((n) => n.type)).toEqual([notification]);
       await eventually(() => expect(outbox.list({ caseId }).map((r) => r.reason)).toEqual([notification]), 10_000);
+      // The permanent record agrees: the same timers and the one notification, each entered once.
+      await eventually(async () => {
+        const entries: CaseRecordEntry[] = [];
+        for await (const e of caseRecordEntries(record, caseId)) entries.push(e);
+        expect(entries.filter((e) => e.kind === 'timer').map((e) => e.type)).toEqual(timers);
+        expect(entries.filter((e) => e.kind === 'notification').map((e) => e.type)).toEqual([notification]);
+      }, 20_000);
       // One notify activity in the history: no timer fired again on replay after the restart.
       const events = (await client.workflow.getHandle(caseId).fetchHistory()).events ?? [];
       const notifies = events.filter(
@@ -111,6 +122,7 @@ describe('fault injection: the server restarted while timers are due', () => {
       }
     } finally {
       outbox.close();
+      await record.close();
     }
   });
 });

@@ -1,6 +1,6 @@
 // Fault injection on the dev server: the worker process is killed with SIGKILL while 20 cases receive decisions, and
-// a replacement takes over. Every acknowledged decision is recorded exactly once; senders that lost their answer
-// resend the same request id and are told it was applied.
+// a replacement takes over. Every acknowledged decision is recorded exactly once in the permanent case record (and
+// the workflow's timeline); senders that lost their answer resend the same request id and are told it was applied.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +14,9 @@ import { eventually } from '../helpers/eventually';
 import { startWorkerProcess, type WorkerProcess } from '../helpers/worker-process';
 import { caseState, caseTimeline, sendDecision, startCase } from '../../client/cases';
 import { DecisionRefusedError } from '../../client/errors';
+import { caseRecordEntries } from '../../client/case-record';
+import { openCaseRecordStore } from '../../activities/case-record';
+import type { CaseRecordStore } from '../../activities/case-record/store';
 import { shanghaiDate } from '../../machines/calendar';
 
 const CASES = 20;
@@ -21,6 +24,7 @@ const taskQueue = `fault-kill-${process.pid}-${Date.now()}`;
 const dataDir = mkdtempSync(join(tmpdir(), 'handover-fault-kill-'));
 let connection: Connection;
 let client: Client;
+let record: CaseRecordStore | undefined;
 const workers: WorkerProcess[] = [];
 
 beforeAll(async () => {
@@ -30,6 +34,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const w of workers) await w.kill();
+  await record?.close();
   await connection?.close();
 });
 
@@ -96,13 +101,24 @@ describe('fault injection: a worker killed while cases receive decisions', () =>
 
     expect(ackedBeforeKill).toBeLessThan(CASES * STEPS.length); // the kill came while decisions were still arriving
     expect(acks).toHaveLength(CASES * STEPS.length);
+    // Both workers wrote the same record file (one data folder), as workers sharing a store do.
+    record = await openCaseRecordStore({ dataDir });
     for (const { caseId } of cases) {
-      const timeline = await caseTimeline(client, caseId);
-      const decisions = timeline.filter((e) => e.kind === 'decision');
       const mine = acks.filter((a) => a.caseId === caseId);
+      // The record is written by an activity after the decision: wait until it holds them all, then compare.
+      const decisions = await eventually(async () => {
+        const entries = [];
+        for await (const e of caseRecordEntries(record!, caseId)) if (e.kind === 'decision') entries.push(e);
+        expect(entries.length).toBeGreaterThanOrEqual(mine.length);
+        return entries;
+      }, 20_000);
       // Exactly once per acknowledged request id, in the order sent, and nothing else.
       expect(decisions.map((d) => d.requestId)).toEqual(mine.map((a) => a.requestId));
       expect(decisions.map((d) => d.type)).toEqual(STEPS.map(([type]) => type));
+      for (const a of mine) expect((await record.findByRequestId(caseId, a.requestId))?.type).toBe(a.type);
+      // The workflow's own timeline agrees.
+      const timeline = (await caseTimeline(client, caseId)).filter((e) => e.kind === 'decision');
+      expect(timeline.map((d) => d.requestId)).toEqual(mine.map((a) => a.requestId));
       const state = await caseState(client, caseId);
       expect(state.stage).toBe('agreement');
       expect(state.decisions).toBe(STEPS.length);
