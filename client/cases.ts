@@ -6,7 +6,10 @@ import {
   type Client,
   type WorkflowHandle,
 } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, defaultPayloadConverter } from '@temporalio/common';
+import { handoverMachine } from '../machines/handover';
+import { MachineHost } from '../workflows/host/machine-host';
+import { caseSummaryOf } from '../workflows/host/case-summary';
 import { CaseOpeningSchema, caseIdFor, type CaseOpening } from '../machines/case-input';
 import type { Refusal } from '../machines/decide';
 import type { EventType } from '../machines/events';
@@ -161,12 +164,52 @@ export async function sendDecision(client: Client, caseId: string, request: Deci
 export async function caseState(client: Client, caseId: string): Promise<CaseState> {
   const handle = client.workflow.getHandle(caseId);
   try {
-    const [state, described] = await Promise.all([handle.query(caseStateQuery), handle.describe()]);
+    const [state, described] = await Promise.all([handle.query(caseStateQuery).catch((err: unknown) => err as Error), handle.describe()]);
     const status = executionStatus(described.status.name);
+    if (state instanceof Error) {
+      // A run terminated (or failed) in the middle of a workflow task cannot answer queries: rebuild from where it started.
+      const code = (state as { code?: number }).code ?? (state as { cause?: { code?: number } }).cause?.code;
+      if (status && code === 9 /* FAILED_PRECONDITION */) return { ...(await lastRunStartState(client, caseId)), status };
+      throw state;
+    }
     return status && status !== 'done' ? { ...state, status } : state;
   } catch (err) {
     throw translate(err, caseId);
   }
+}
+
+/** The state the case's latest run started from (its carried snapshot, or the opening), from that run's history. */
+async function lastRunStartState(client: Client, caseId: string): Promise<CaseState> {
+  const history = await client.workflow.getHandle(caseId).fetchHistory();
+  const first = history.events?.[0];
+  const payload = first?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
+  if (!payload) throw new CaseNotFoundError(caseId);
+  const input = defaultPayloadConverter.fromPayload<HandoverWorkflowInput>(payload);
+  const startedAt = first!.eventTime?.seconds ? Number(first!.eventTime.seconds) * 1000 : Date.now();
+  const host = input.carried
+    ? MachineHost.restore(handoverMachine, input.carried.host)
+    : MachineHost.start(
+        handoverMachine,
+        {
+          caseId: input.caseId,
+          parties: input.parties,
+          enterpriseName: input.enterpriseName,
+          residentialArea: input.residentialArea,
+          plannedCompletion: input.plannedCompletion,
+          startedAt: new Date(startedAt).toISOString(),
+          settings: input.settings,
+        },
+        startedAt,
+      ).host;
+  const carried = input.carried;
+  const decisions = carried?.decisions ?? carried?.timeline?.filter((t) => t.kind === 'decision').length ?? 0;
+  const recordSeq = (carried?.nextSeq ?? (carried?.timeline?.length ?? 0) + 1) - 1;
+  return {
+    ...caseSummaryOf(host, caseId, { decisions, recordSeq }),
+    context: host.snapshot.context,
+    ...(input.people !== undefined ? { plannedPeople: input.people } : {}),
+    asOf: new Date(startedAt).toISOString(),
+  };
 }
 
 /** The workflow's recent tail only (no payloads); the full record: caseRecordPage. */

@@ -9,6 +9,7 @@ import {
   log,
   patched,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   sleep,
   upsertSearchAttributes,
@@ -38,6 +39,7 @@ import {
 } from './budget';
 import { DurableTimers } from './host/durable-timers';
 import { MachineHost, type Effect } from './host/machine-host';
+import { caseSummaryOf } from './host/case-summary';
 import {
   availableActionsQuery,
   caseStateQuery,
@@ -50,7 +52,6 @@ import {
   type CaseSummary,
   type DecisionReply,
   type DecisionRequest,
-  type PendingTimer,
   type RecentRequest,
   type TimelineEntry,
 } from './messages';
@@ -78,9 +79,12 @@ const { notify } = proxyActivities<Activities>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 seconds' },
 });
 
-// Retried without end: the record must be written; the case goes on (timers fire) while the store is down.
-const { recordEntries } = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
+// A local activity: one database write in the worker's own process, so a decision's reply waits for its entry
+// without an extra round trip through the server. Retried without end (the record must be written; append is
+// idempotent by (case, seq), so a retry or a replay after a worker died writes nothing twice); the case goes on
+// (timers fire) while the store is down.
+const { recordEntries } = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '20 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 
@@ -199,26 +203,7 @@ export async function handoverWorkflow(input: HandoverWorkflowInput): Promise<Ca
     return seq;
   };
 
-  const pendingTimers = (): PendingTimer[] =>
-    host.pending().map((p) => ({ id: p.id, dueAt: new Date(p.dueAt).toISOString(), deadline: deadlineForTimer(host.snapshot.context, p.id) }));
-
-  const summary = (): CaseSummary => {
-    const snapshot = host.snapshot;
-    const timers = pendingTimers();
-    return {
-      caseId: input.caseId,
-      definitionVersion: snapshot.context.definitionVersion,
-      status: snapshot.status === 'done' ? 'done' : 'active',
-      stage: stageOf(snapshot),
-      activeStates: activePaths(snapshot.value),
-      responsibility: responsibleParty(snapshot.context),
-      overdue: isOverdue(snapshot.context),
-      nextDeadline: timers.find((t) => t.deadline),
-      pendingTimers: timers,
-      decisions,
-      recordSeq: nextSeq - 1,
-    };
-  };
+  const summary = (): CaseSummary => caseSummaryOf(host, input.caseId, { decisions, recordSeq: nextSeq - 1 });
 
   const state = (): CaseState => ({
     ...summary(),

@@ -59,6 +59,11 @@ export interface CaseState extends CaseSummary {
   plannedPeople?: number;
   /** True when this request id had already been applied: nothing was changed. */
   duplicate?: boolean;
+  /**
+   * Set when the case's last run closed (terminated, failed…) before it could answer a query: the state is then
+   * the one that run started from, as of this instant (decisions after it are in the case record).
+   */
+  asOf?: string;
 }
 
 /**
