@@ -6,7 +6,7 @@ import { CalendarError, shanghaiDate } from './calendar';
 import { EVENT_REGISTRY, parseDecision, type DecisionEvent } from './events';
 import { FundingError } from './funding';
 import type { HandoverContext } from './handover';
-import { MAX_SNAPSHOT_BYTES, jsonBytes } from './limits';
+import { MAX_SNAPSHOT_BYTES, utf8Bytes } from './limits';
 import { ROLE_NAMES, organisationMismatch, type CaseParties } from './roles';
 import { stageOf, STAGE_LABELS } from './case-view';
 
@@ -111,7 +111,9 @@ function check(snapshot: AnyMachineSnapshot, parties: CaseParties, input: unknow
       throw new Error(`a timer without a finite delay (${String(a.params.delay)})`);
     }
   }
-  const size = jsonBytes(machine.getPersistedSnapshot(next as never));
+  // A UTF-16 unit takes at most 3 bytes in UTF-8: most snapshots are far enough under the budget not to count them.
+  const json = JSON.stringify(machine.getPersistedSnapshot(next as never));
+  const size = json.length * 3 <= MAX_SNAPSHOT_BYTES ? json.length : utf8Bytes(json);
   if (size > MAX_SNAPSHOT_BYTES) {
     return {
       ok: false,
