@@ -82,7 +82,7 @@ describe('handover CLI on the dev server', () => {
     const unknown = await cli('status', '91500000202812346X');
     expect(unknown.code).toBe(1);
     expect(unknown.err).toEqual(['错误：案件不存在：handover-91500000202812346X']);
-    const future = await cli('send', code, 'SURVEY_CONFIRMED', '--as', 'districtCivilAffairs@九龙坡区', '--on', '2999-01-01');
+    const future = await cli('send', code, 'SURVEY_CONFIRMED', '--as', 'districtCivilAffairs@九龙坡区', '--on', '2099-01-01');
     expect(future.code).toBe(1);
     expect(future.err[0]).toContain(`晚于今天（${shanghaiDate(Date.now())}）`);
   });

@@ -108,11 +108,11 @@ describe('web console in headless Chromium', () => {
 
     const confirm = page.getByTestId('action-SURVEY_CONFIRMED');
     await confirm.locator('summary').click();
-    await confirm.locator('input[name="occurredOn"]').fill('2999-01-01');
+    await confirm.locator('input[name="occurredOn"]').fill('2099-01-01');
     await page.getByTestId('submit-SURVEY_CONFIRMED').click();
     const refusal = page.getByTestId('refusal');
     await refusal.waitFor();
-    expect(await refusal.textContent()).toMatch(/^未办理：occurredOn：日期 2999-01-01 晚于今天/);
+    expect(await refusal.textContent()).toMatch(/^未办理：occurredOn：日期 2099-01-01 晚于今天/);
     await page.screenshot({ path: join(SHOTS, '02-refused-decision.png') });
     expect((await caseState(env.client, caseId)).activeStates).toEqual(['survey.surveyed']);
 
