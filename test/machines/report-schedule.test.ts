@@ -25,7 +25,7 @@ describe('report day of a month', () => {
     expect(prev.moved?.reason.zh).toContain('春节');
     const next = reportDayOf('2020-01', 'nextWorkingDay');
     expect(dayInfo(next.date).working).toBe(true);
-    expect(next.date).toBe('2020-01-31'); // the end of the holiday in the State Council's notice for 2020
+    expect(next.date).toBe('2020-02-03'); // the first working day after Spring Festival 2020 as extended by 国办发明电〔2020〕1号
   });
 
   it('reminds the set number of days before the report day, or not at all', () => {
