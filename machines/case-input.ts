@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { creditCodeProblem } from './credit-code';
 import { isKnownDistrict } from './districts';
-import { IsoDateSchema, count, line } from './fields';
+import { IsoDateSchema, bilingualErrors, count, line } from './fields';
 import { TEXT_LIMITS } from './limits';
 import { SettingsSchema } from './settings';
 
@@ -26,6 +26,11 @@ export const CaseOpeningSchema = z
   .strict();
 
 export type CaseOpening = z.infer<typeof CaseOpeningSchema>;
+
+/** Validates a case opening; every message in Chinese with English, naming its field. */
+export function parseCaseOpening(input: unknown) {
+  return CaseOpeningSchema.safeParse(input, { error: bilingualErrors });
+}
 
 /** One workflow per enterprise (§三(二) 一企业一方案), named after its credit code. */
 export function caseIdFor(creditCode: string): string {

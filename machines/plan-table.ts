@@ -1,7 +1,7 @@
 // The plan table (附件1, §一(一)): its columns as officials head them, and the validation of every
 // row into a case opening. Pure: the spreadsheet is read elsewhere (client/import/plan-file.ts) and
 // handed over as header texts and cell values; every problem is reported with its row and column.
-import { CaseOpeningSchema, type CaseOpening } from './case-input';
+import { parseCaseOpening, type CaseOpening } from './case-input';
 import { parseIsoDate } from './calendar';
 import { creditCodeProblem } from './credit-code';
 import { isKnownDistrict } from './districts';
@@ -263,7 +263,7 @@ export function validatePlanRows(header: HeaderMap, rows: readonly PlanRow[]): P
     if (problems.length > before || columnMissing) continue;
     const opening = { creditCode, enterpriseName, district, residentialArea, people, plannedCompletion, ...(township ? { township } : {}), ...(parentGroup ? { parentGroup } : {}) };
     // The case's own schema has the last word, so an import can never start a case `start` would refuse.
-    const parsed = CaseOpeningSchema.safeParse(opening);
+    const parsed = parseCaseOpening(opening);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
         const field = String(issue.path[0] ?? '') as PlanField;
