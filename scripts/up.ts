@@ -12,7 +12,7 @@ import { loadTemporalSettings } from '../config/temporal';
 import { ensureSearchAttributes } from '../client/admin/search-attributes';
 import { ROOT, startDevServer, stopProcess, type RunningDevServer } from './servers/dev-server';
 import { dataDir, loadApiSettings } from '../config/api';
-import { UsersStore, seedDemoUsers } from '../client/admin/users';
+import { UsersStore, seedAdministrator, seedDemoUsers } from '../client/admin/users';
 import { runApiServer, type RunningApi } from '../client/api/run';
 
 const UI_PORT = Number(process.env.HANDOVER_UI_PORT ?? 8233);
@@ -107,9 +107,12 @@ async function main(): Promise<void> {
     void stopAll(code ?? 0);
   });
 
-  // The HTTP API and web console, in this process; demo users are seeded on the first start.
+  // The HTTP API and web console, in this process; the administrator and the demo users are seeded on the first start.
   const apiSettings = loadApiSettings();
-  const demo = seedDemoUsers(new UsersStore(apiSettings.usersFile), join(DATA, 'demo-tokens.json'));
+  const users = new UsersStore(apiSettings.usersFile);
+  const admin = await seedAdministrator(users, join(DATA, 'admin-initial-password.json'));
+  const demo = await seedDemoUsers(users, join(DATA, 'demo-tokens.json'));
+  stillStarting();
   const api = await runApiServer(apiSettings);
   started.api = api;
   stillStarting();
@@ -118,9 +121,12 @@ async function main(): Promise<void> {
   log('系统已启动 (system is up)');
   log(`网页控制台 (web console): ${api.url}/`);
   log(`接口文档 (API docs, OpenAPI): ${api.url}/docs`);
+  if (admin) {
+    log(`管理员 (administrator): 用户名 ${admin.name}  初始密码 ${admin.password}  —— 首次登录后须修改密码 (change it at the first sign-in)`);
+  }
   if (demo.length) {
-    log('演示用户令牌（登录控制台用；仅供演示）(demo users\' tokens, for signing in; demo only):');
-    for (const { user, token } of demo) log(`  ${user.name.padEnd(20)} ${user.role.padEnd(22)} ${user.org.padEnd(22)} ${token}`);
+    log('演示用户（仅供演示）：控制台用用户名和密码登录，接口和脚本用令牌 (demo users, demo only: the console signs in with name and password, API and scripts use the token):');
+    for (const { user, token, password } of demo) log(`  ${user.name.padEnd(20)} ${(password ?? '(密码已修改 changed)').padEnd(24)} ${user.role.padEnd(22)} ${user.org.padEnd(22)} ${token}`);
   }
   if (server?.uiUrl) log(`Temporal Web UI: ${server.uiUrl}`);
   log(`Temporal: ${settings.connectionOptions.address}  namespace: ${settings.namespace}  task queue: ${settings.taskQueue}`);

@@ -1,5 +1,6 @@
-// The people who use the engine: each user is a role plus an organisation, identified by a bearer token.
-// Stored in a JSON file (default data/users.json) holding only the sha256 of each token: a token is shown once.
+// The people who use the engine: each user is a role plus an organisation, identified by a bearer token (API and
+// scripts) or by user name and password (the console). Stored in a JSON file (default data/users.json) holding only
+// the sha256 of each token (a token is shown once) and the scrypt hash of each password (client/admin/passwords.ts).
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -8,6 +9,7 @@ import { creditCodeProblem } from '../../machines/credit-code';
 import { isKnownDistrict } from '../../machines/districts';
 import { CITY_ORG, CITY_ROLES, DISTRICT_ROLES, ROLES, RoleSchema, type Role } from '../../machines/roles';
 import { InvalidInputError, type Localized } from '../errors';
+import { decoyHash, generatePassword, hashPassword, isPasswordHash, passwordProblem, verifyPassword } from './passwords';
 
 export const DEFAULT_USERS_FILE = join(__dirname, '..', '..', 'data', 'users.json');
 
@@ -18,11 +20,17 @@ export interface User {
   org: string;
   /** A human name or title shown in the console, e.g. 九龙坡区民政局 张科长. */
   displayName?: string;
+  /** Administers users (the first start creates one administrator). */
+  admin?: boolean;
+  /** Signed in with a password handed out (first administrator, reset): must choose a new one before anything else. */
+  mustChangePassword?: boolean;
 }
 
 interface StoredUser extends User {
   tokenSha256: string;
   createdAt: string;
+  passwordHash?: string;
+  passwordChangedAt?: string;
 }
 
 /** Why `org` cannot be the organisation of a `role` user, or undefined when it can. */
@@ -54,7 +62,18 @@ export const NewUserSchema = z
 
 const FileSchema = z.object({
   users: z.array(
-    z.object({ name: z.string(), role: RoleSchema, org: z.string(), displayName: z.string().optional(), tokenSha256: z.string().regex(/^[0-9a-f]{64}$/), createdAt: z.string() }),
+    z.object({
+      name: z.string(),
+      role: RoleSchema,
+      org: z.string(),
+      displayName: z.string().optional(),
+      tokenSha256: z.string().regex(/^[0-9a-f]{64}$/),
+      createdAt: z.string(),
+      admin: z.boolean().optional(),
+      passwordHash: z.string().refine(isPasswordHash, 'not an scrypt hash').optional(),
+      passwordChangedAt: z.string().optional(),
+      mustChangePassword: z.boolean().optional(),
+    }),
   ),
 });
 
@@ -121,6 +140,53 @@ export class UsersStore {
     return { user: publicUser(stored), token };
   }
 
+  /**
+   * Sets a user's password (hashed with scrypt; the policy of passwords.ts applies unless `policy: false`, for
+   * generated ones). `mustChange`: the user must choose another at the next sign-in.
+   */
+  async setPassword(name: string, password: string, opts: { mustChange?: boolean; policy?: boolean } = {}): Promise<void> {
+    if (opts.policy !== false) {
+      const problem = passwordProblem(password, name);
+      if (problem) throw new InvalidInputError([{ path: 'password', message: `${problem.zh} (${problem.en})` }], { zh: '密码', en: 'password' });
+    }
+    const hash = await hashPassword(password);
+    this.reload();
+    const u = this.users.find((x) => x.name === name);
+    if (!u) throw new InvalidInputError([{ path: 'name', message: `用户不存在：${name} (unknown user)` }], { zh: '用户', en: 'user' });
+    u.passwordHash = hash;
+    u.passwordChangedAt = new Date().toISOString();
+    if (opts.mustChange) u.mustChangePassword = true;
+    else delete u.mustChangePassword;
+    this.save();
+  }
+
+  /**
+   * The user with this name and password, or undefined. An unknown name, a user without a password and a wrong
+   * password take the same time (a decoy hash is checked) and give the same answer.
+   */
+  async verifyPassword(name: string, password: string): Promise<User | undefined> {
+    this.reload();
+    const u = this.users.find((x) => x.name === name);
+    const ok = await verifyPassword(password, u?.passwordHash ?? (await decoyHash()));
+    return ok && u?.passwordHash ? publicUser(u) : undefined;
+  }
+
+  /** When the user's password was last set; undefined when it has none. */
+  passwordChangedAt(name: string): string | undefined {
+    const u = this.users.find((x) => x.name === name);
+    return u?.passwordHash ? u.passwordChangedAt : undefined;
+  }
+
+  /** Sets `admin` on a user. */
+  setAdmin(name: string, admin: boolean): void {
+    this.reload();
+    const u = this.users.find((x) => x.name === name);
+    if (!u) throw new InvalidInputError([{ path: 'name', message: `用户不存在：${name} (unknown user)` }], { zh: '用户', en: 'user' });
+    if (admin) u.admin = true;
+    else delete u.admin;
+    this.save();
+  }
+
   /** Issues a new token for an existing user; the old one stops working. */
   rotate(name: string): string {
     this.reload();
@@ -142,7 +208,14 @@ export class UsersStore {
 }
 
 function publicUser(u: StoredUser): User {
-  return { name: u.name, role: u.role, org: u.org, ...(u.displayName ? { displayName: u.displayName } : {}) };
+  return {
+    name: u.name,
+    role: u.role,
+    org: u.org,
+    ...(u.displayName ? { displayName: u.displayName } : {}),
+    ...(u.admin ? { admin: true } : {}),
+    ...(u.mustChangePassword ? { mustChangePassword: true } : {}),
+  };
 }
 
 /** One demo user per role for the sample case (samples/case.json), as `npm start` seeds them. */
@@ -159,26 +232,84 @@ export const DEMO_USERS: ReadonlyArray<User> = [
   { name: 'city-finance', role: 'cityFinance', org: CITY_ORG, displayName: '市财政局' },
 ];
 
+export interface DemoUser {
+  user: User;
+  token: string;
+  /** The demo password (console sign-in), while it is still the one handed out. */
+  password?: string;
+}
+
+/** A password handed out, and when it was set: still valid while the user's password was not changed since. */
+interface HandedOut {
+  password: string;
+  setAt: string;
+}
+
+function readJson<T>(file: string, fallback: T): T {
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as T) : fallback;
+}
+
+function writeSecret(file: string, value: unknown): void {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, JSON.stringify(value, null, 2) + '\n', { mode: 0o600 });
+}
+
 /**
- * Adds the demo users that are missing and returns the tokens of those added. Tokens of users seeded on an earlier
- * start are kept in `tokensFile` (data/demo-tokens.json, demo only) so `npm start` can print them again.
+ * Adds the demo users that are missing, gives each a demo password, and returns their tokens and passwords. Tokens
+ * and passwords of users seeded on an earlier start are kept in `tokensFile` (data/demo-tokens.json) and
+ * data/demo-passwords.json beside it, demo only, so `npm start` can print them again; a password someone changed
+ * since is no longer printed.
  */
-export function seedDemoUsers(store: UsersStore, tokensFile: string): Array<{ user: User; token: string }> {
-  const known: Record<string, string> = existsSync(tokensFile) ? (JSON.parse(readFileSync(tokensFile, 'utf8')) as Record<string, string>) : {};
-  const out: Array<{ user: User; token: string }> = [];
+export async function seedDemoUsers(store: UsersStore, tokensFile: string): Promise<DemoUser[]> {
+  const known = readJson<Record<string, string>>(tokensFile, {});
+  const passwordsFile = join(dirname(tokensFile), 'demo-passwords.json');
+  const passwords = readJson<Record<string, HandedOut>>(passwordsFile, {});
+  const out: DemoUser[] = [];
   for (const demo of DEMO_USERS) {
     const existing = store.byName(demo.name);
+    let entry: DemoUser | undefined;
     if (!existing) {
       const added = store.add(demo);
       known[demo.name] = added.token;
-      out.push(added);
+      entry = added;
     } else if (known[demo.name] && store.authenticate(known[demo.name]!)?.name === demo.name) {
-      out.push({ user: existing, token: known[demo.name]! });
+      entry = { user: existing, token: known[demo.name]! };
     }
+    if (!entry) continue;
+    const changedAt = store.passwordChangedAt(demo.name);
+    if (!changedAt) {
+      const password = `demo-${generatePassword()}`;
+      await store.setPassword(demo.name, password, { policy: false });
+      passwords[demo.name] = { password, setAt: store.passwordChangedAt(demo.name)! };
+    } else if (passwords[demo.name]?.setAt !== changedAt) {
+      delete passwords[demo.name];
+    }
+    out.push({ ...entry, ...(passwords[demo.name] ? { password: passwords[demo.name]!.password } : {}) });
   }
-  mkdirSync(dirname(tokensFile), { recursive: true });
-  writeFileSync(tokensFile, JSON.stringify(known, null, 2) + '\n', { mode: 0o600 });
+  writeSecret(tokensFile, known);
+  writeSecret(passwordsFile, passwords);
   return out;
+}
+
+/**
+ * On the first start (no administrator yet), creates the administrator `admin` (a city civil affairs user of
+ * chongqing) with a generated password that must be changed at the first sign-in, and keeps that password in
+ * `file` (data/admin-initial-password.json, readable by the owner only) until it is changed, so every start can say
+ * how to sign in. Returns the name and the initial password while it is still the one handed out.
+ */
+export async function seedAdministrator(store: UsersStore, file: string): Promise<{ name: string; password: string } | undefined> {
+  if (!store.list().some((u) => u.admin)) {
+    const name = store.byName('admin') ? `admin-${randomBytes(3).toString('hex')}` : 'admin';
+    store.add({ name, role: 'cityCivilAffairs', org: CITY_ORG, displayName: '系统管理员' });
+    store.setAdmin(name, true);
+    const password = generatePassword();
+    await store.setPassword(name, password, { mustChange: true, policy: false });
+    writeSecret(file, { name, password, setAt: store.passwordChangedAt(name) });
+    return { name, password };
+  }
+  const saved = readJson<(HandedOut & { name: string }) | undefined>(file, undefined);
+  if (saved && store.byName(saved.name)?.mustChangePassword && store.passwordChangedAt(saved.name) === saved.setAt) return { name: saved.name, password: saved.password };
+  return undefined; // changed since: nothing to print
 }
 
 export { ROLES };

@@ -23,14 +23,17 @@ import { toSvg } from '../../machines/diagram';
 import { EVENT_REGISTRY, EVENT_TYPES, IsoDateSchema, parseDecision, type EventType } from '../../machines/events';
 import { DEADLINE_LABELS, NOTIFY_LABELS, STATE_LABELS, TIMER_LABELS } from '../../machines/labels';
 import { ROLE_NAMES, ROLES, organisationMismatch, type CaseParties } from '../../machines/roles';
-import type { CaseState } from '../../workflows/messages';
-import { caseActions, caseState, caseTimeline, sendDecision, startCase } from '../cases';
+import type { CaseState, CaseSummary } from '../../workflows/messages';
+import { caseActions, caseRecord, caseState, sendDecision, startCase } from '../cases';
+import type { CaseRecordStore } from '../../activities/case-record/store';
 import { diagramLabels } from '../cli/commands/diagram';
 import { CaseAlreadyExistsError, CaseNotFoundError, DecisionRefusedError, HandoverError, InvalidInputError, type Localized } from '../errors';
 import type { User, UsersStore } from '../admin/users';
 import type { AuditLog } from './audit';
 import { caseAccessProblem, isCityUser, listScope, reportScope, userDistrict } from './access';
 import { NOT_SIGNED_IN, PUBLIC, installAuthentication, markRoutesPublic } from './auth';
+import { ApiError, errorBody } from './api-error';
+import { sessionAuth, type SessionSettings } from './session';
 import { findReport, reportIndex } from '../reports';
 import { caseListQuery, caseRow, type CaseRow } from '../case-list';
 
@@ -43,27 +46,31 @@ export interface ApiDeps {
   reportsDir: string;
   /** Static files of the web console; default client/console. */
   consoleDir?: string;
+  /** Session cookie, lockout and rate-limit settings (client/api/session.ts); defaults there. */
+  session?: Partial<SessionSettings>;
   logger?: boolean;
+  /** The case record store the timeline is read from; default from settings (client/case-record.ts). */
+  record?: CaseRecordStore;
 }
 
-/** An error the API answers with: HTTP status, a code, a bilingual message and (for bad input) the fields at fault. */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    readonly text: Localized,
-    readonly issues?: Array<{ path: string; message: string }>,
-  ) {
-    super(text.en);
-  }
-}
+/** An error the API answers with (client/api/api-error.ts). */
+export { ApiError };
 
 const LocalizedSchema = z.object({ zh: z.string(), en: z.string() });
 const IssueSchema = z.object({ path: z.string(), message: z.string() });
 const ErrorSchema = z
   .object({ error: z.object({ code: z.string(), message: LocalizedSchema, issues: z.array(IssueSchema).optional() }) })
   .meta({ id: 'Error' });
-const UserSchema = z.object({ name: z.string(), role: z.enum(ROLES), org: z.string(), displayName: z.string().optional(), roleName: LocalizedSchema, district: z.string().optional() });
+const UserSchema = z.object({
+  name: z.string(),
+  role: z.enum(ROLES),
+  org: z.string(),
+  displayName: z.string().optional(),
+  roleName: LocalizedSchema,
+  district: z.string().optional(),
+  admin: z.boolean().optional(),
+  mustChangePassword: z.boolean().optional(),
+});
 const CaseIdParam = z.object({
   caseId: z
     .string()
@@ -132,12 +139,13 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
           'a decision is taken as the authenticated user\'s role and organisation, never as one named in the request.',
         version: '1.0.0',
       },
-      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } } },
+      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' }, sessionCookie: { type: 'apiKey', in: 'cookie', name: 'handover_session' } } },
       tags: [
         { name: 'cases', description: '案件 (cases)' },
         { name: 'decisions', description: '决定 (decisions)' },
         { name: 'reports', description: '月报 (reports)' },
         { name: 'reference', description: '参考 (reference data)' },
+        { name: 'session', description: '登录与密码 (sign-in and password)' },
       ],
     },
     transform: jsonSchemaTransform,
@@ -151,7 +159,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   });
 
   app.setErrorHandler((err, req, reply) => {
-    if (err instanceof ApiError) return reply.code(err.status).send(errorBody(err.code, err.text, err.issues));
+    if (err instanceof ApiError) return reply.code(err.status).headers(err.headers ?? {}).send(errorBody(err.code, err.text, err.issues));
     const answer = httpAnswerOf(err);
     if (answer) return reply.code(answer.status).send(errorBody(answer.code, answer.text));
     if (hasZodFastifySchemaValidationErrors(err)) {
@@ -173,7 +181,9 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   // A path that routes nowhere: the same bilingual error body as every other answer (only signed-in callers get here).
   app.setNotFoundHandler((_req, reply) => reply.code(404).send(errorBody('notFound', { zh: '没有这个地址', en: 'no such address' })));
 
-  // Authentication on the routed path (client/api/auth.ts): deny by default, a bearer token or the session cookie.
+  // Authentication on the routed path (client/api/auth.ts): deny by default, a bearer token or the session cookie
+  // (client/api/session.ts: password sign-in, CSRF token for state-changing requests, lockout).
+  const session = sessionAuth({ users: deps.users, audit: deps.audit, settings: deps.session });
   installAuthentication(
     app,
     [
@@ -186,9 +196,11 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
         if (!user) throw new ApiError(401, 'invalidToken', { zh: '令牌无效或已作废', en: 'unknown or revoked token' });
         return user;
       },
+      session.authenticator,
     ],
     () => new ApiError(401, 'unauthenticated', NOT_SIGNED_IN),
   );
+  session.register(app);
 
   const api = app.withTypeProvider<ZodTypeProvider>();
   const who = (req: FastifyRequest): User => req.user!;
@@ -351,15 +363,22 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     {
       schema: {
         tags: ['cases'],
-        summary: '案件办理记录 (timeline: who did what, when)',
+        summary: '案件办理记录，分页 (the case record: who did what, when; paged)',
+        description:
+          '从案件记录库读取，按序号升序；`after` 为上一页最后一条的序号，`limit` 每页条数（默认 100，最多 1000）。响应头 X-Total-Count 为总条数，X-Next-After 为下一页的 after（无则已是最后一页）。' +
+          ' Read from the case record store, oldest first; `after` is the last seq of the previous page, `limit` the page size (default 100, at most 1000). Header X-Total-Count: entries in all; X-Next-After: the next page\'s `after` (absent on the last page).',
         security: bearer,
         params: CaseIdParam,
+        querystring: z.object({ after: z.coerce.number().int().min(0).optional(), limit: z.coerce.number().int().min(1).max(1000).optional() }),
         response: { 200: z.array(z.looseObject({ seq: z.number(), at: z.string(), kind: z.string(), type: z.string() })), ...errors },
       },
     },
-    async (req) => {
+    async (req, reply) => {
       const state = await visibleCase(req, req.params.caseId);
-      return (await caseTimeline(deps.client, state.caseId)) as unknown as Array<{ seq: number; at: string; kind: string; type: string }>;
+      const page = await caseRecord(deps.client, state.caseId, { afterSeq: req.query.after, limit: req.query.limit, record: deps.record });
+      reply.header('X-Total-Count', String(page.total));
+      if (page.nextAfter !== undefined) reply.header('X-Next-After', String(page.nextAfter));
+      return page.entries as unknown as Array<{ seq: number; at: string; kind: string; type: string }>;
     },
   );
 
@@ -544,9 +563,6 @@ function httpAnswerOf(err: unknown): { status: number; code: string; text: Local
   return { status: httpStatus, code, text: err.text };
 }
 
-function errorBody(code: string, message: Localized, issues?: Array<{ path: string; message: string }>) {
-  return { error: { code, message, ...(issues ? { issues } : {}) } };
-}
 
 const schemaCache = new Map<EventType, Record<string, unknown>>();
 
@@ -596,7 +612,7 @@ export function diagram(highlight: string[], lang: 'zh' | 'en'): Promise<string>
 }
 
 /** A case as the API shows it: the state, readable labels of its states, and its deadlines with their explanations. */
-export function caseView(state: CaseState) {
+export function caseView(state: CaseSummary) {
   const seen = new Set<string>();
   const deadlines = [];
   for (const t of state.pendingTimers) {

@@ -1,12 +1,17 @@
-// The web console: sign in with a token, the case list, a case page (diagram, deadlines, timeline, decision forms), reports.
-// Plain ES modules over the HTTP API; no build step.
+// The web console: sign in with user name and password, the case list, a case page (diagram, deadlines, timeline,
+// decision forms), reports, password change. Plain ES modules over the HTTP API; no build step. The session is an
+// HttpOnly cookie the page never sees; state-changing requests carry the session's CSRF token (X-CSRF-Token), kept in
+// memory only.
 import { TEXT, tr } from './i18n.js';
 import { build, clearIssues, h, showIssues } from './forms.js';
 
 const app = document.getElementById('app');
 let lang = localStorage.getItem('handover.lang') === 'en' ? 'en' : 'zh';
-let token = localStorage.getItem('handover.token') ?? '';
+// Earlier versions kept a bearer token here; sign-in is by password now and nothing secret is stored in the page.
+localStorage.removeItem('handover.token');
+let csrf = '';
 let me = null;
+let sessionChecked = false;
 let labels = null;
 const T = (key) => tr(TEXT[key], lang);
 const L = (entry) => tr(entry, lang);
@@ -23,25 +28,41 @@ class ApiError extends Error {
 }
 
 async function api(path, opts = {}) {
+  const method = (opts.method ?? 'GET').toUpperCase();
   const res = await fetch(path, {
     ...opts,
-    headers: { authorization: `Bearer ${token}`, ...(opts.body ? { 'content-type': 'application/json' } : {}), ...(opts.headers ?? {}) },
+    credentials: 'same-origin',
+    headers: {
+      ...(opts.body ? { 'content-type': 'application/json' } : {}),
+      ...(method !== 'GET' && method !== 'HEAD' && csrf ? { 'x-csrf-token': csrf } : {}),
+      ...(opts.headers ?? {}),
+    },
   });
   const isJson = (res.headers.get('content-type') ?? '').includes('json');
   const body = isJson ? await res.json() : await res.text();
   if (!res.ok) {
-    if (res.status === 401 && path !== '/api/me') signOut();
+    if (res.status === 401 && !path.startsWith('/api/session')) signedOut();
+    if (res.status === 403 && isJson && body?.error?.code === 'passwordChangeRequired') location.hash = '#/password';
     throw new ApiError(res.status, isJson ? body : undefined);
   }
   return body;
 }
 
-function signOut() {
-  token = '';
+/** The session ended (signed out, expired, or the server restarted): back to the sign-in page. */
+function signedOut() {
+  csrf = '';
   me = null;
-  localStorage.removeItem('handover.token');
   location.hash = '#/login';
   render();
+}
+
+async function signOut() {
+  try {
+    await api('/api/session', { method: 'DELETE' });
+  } catch {
+    // already gone
+  }
+  signedOut();
 }
 
 function header() {
@@ -64,19 +85,29 @@ window.addEventListener('hashchange', () => render());
 const errorBanner = (err) => h('div', { class: 'banner error', role: 'alert', 'data-testid': 'error' }, L(err.text ?? { zh: String(err.message), en: String(err.message) }));
 
 async function render() {
-  if (token && !me) {
+  if (!me && !sessionChecked) {
+    // A session cookie from an earlier visit: the server says whose it is, and gives the CSRF token again.
+    sessionChecked = true;
     try {
-      me = await api('/api/me');
+      const s = await api('/api/session');
+      me = s.user;
+      csrf = s.csrfToken ?? '';
+    } catch {
+      me = null;
+    }
+  }
+  if (me && !labels) {
+    try {
       labels = await api('/api/labels');
     } catch (err) {
-      token = '';
-      localStorage.removeItem('handover.token');
+      me = null;
       header();
       return renderLogin(err);
     }
   }
   header();
   if (!me) return renderLogin();
+  if (me.mustChangePassword || location.hash.startsWith('#/password')) return renderPassword();
   const hash = location.hash || '#/cases';
   const m = /^#\/case\/([^/?]+)/.exec(hash);
   if (m) return renderCase(decodeURIComponent(m[1]));
@@ -86,23 +117,75 @@ async function render() {
 
 // ——— sign in ———
 function renderLogin(err) {
-  const input = h('input', { id: 'token', type: 'password', autocomplete: 'off', 'data-testid': 'token', placeholder: 'hov_…' });
+  const name = h('input', { id: 'login-name', name: 'username', autocomplete: 'username', 'data-testid': 'login-name', required: true, maxlength: 64 });
+  const password = h('input', { id: 'login-password', name: 'password', type: 'password', autocomplete: 'current-password', 'data-testid': 'login-password', required: true, maxlength: 200 });
+  const message = h('div', {});
+  const submit = h('button', { class: 'primary', type: 'submit', 'data-testid': 'sign-in' }, T('signIn'));
   const form = h('form', { class: 'card login', 'data-testid': 'login' },
     h('h1', {}, T('signInTitle')),
     h('p', { class: 'muted' }, T('signInHelp')),
-    h('label', {}, T('token'), input),
+    h('label', { for: 'login-name' }, T('userName'), name),
+    h('label', { for: 'login-password' }, T('password'), password),
+    message,
     err ? errorBanner(err) : null,
-    h('p', {}, h('button', { class: 'primary', type: 'submit', 'data-testid': 'sign-in' }, T('signIn'))));
+    h('p', {}, submit));
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
-    token = input.value.trim();
-    localStorage.setItem('handover.token', token);
-    me = null;
-    if (location.hash.startsWith('#/login') || !location.hash) location.hash = '#/cases';
-    await render();
+    message.replaceChildren();
+    submit.disabled = true;
+    try {
+      const s = await api('/api/session', { method: 'POST', body: JSON.stringify({ name: name.value.trim(), password: password.value }) });
+      me = s.user;
+      csrf = s.csrfToken;
+      labels = null;
+      if (location.hash.startsWith('#/login') || !location.hash) history.replaceState(null, '', me.mustChangePassword ? '#/password' : '#/cases');
+      await render();
+    } catch (error) {
+      submit.disabled = false;
+      password.value = '';
+      message.replaceChildren(errorBanner(error));
+      password.focus();
+    }
   });
   app.replaceChildren(form);
-  input.focus();
+  name.focus();
+}
+
+// ——— password change ———
+function renderPassword() {
+  const current = h('input', { type: 'password', name: 'currentPassword', autocomplete: 'current-password', 'data-testid': 'current-password', required: true });
+  const next = h('input', { type: 'password', name: 'newPassword', autocomplete: 'new-password', 'data-testid': 'new-password', required: true, minlength: 10 });
+  const again = h('input', { type: 'password', name: 'repeatPassword', autocomplete: 'new-password', 'data-testid': 'repeat-password', required: true });
+  const message = h('div', {});
+  const form = h('form', { class: 'card login', 'data-testid': 'password-form' },
+    h('h1', {}, T('changePassword')),
+    me.mustChangePassword ? h('div', { class: 'banner error', role: 'alert', 'data-testid': 'must-change' }, T('mustChangePassword')) : null,
+    h('p', { class: 'muted' }, T('passwordRules')),
+    h('label', {}, T('currentPassword'), current),
+    h('label', {}, T('newPassword'), next),
+    h('label', {}, T('repeatPassword'), again),
+    message,
+    h('p', {}, h('button', { class: 'primary', type: 'submit', 'data-testid': 'change-password' }, T('changePassword'))));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    message.replaceChildren();
+    if (next.value !== again.value) {
+      message.append(h('div', { class: 'banner error', role: 'alert', 'data-testid': 'password-error' }, T('passwordsDiffer')));
+      return;
+    }
+    try {
+      const s = await api('/api/me/password', { method: 'POST', body: JSON.stringify({ currentPassword: current.value, newPassword: next.value }) });
+      me = s.user;
+      if (s.csrfToken) csrf = s.csrfToken;
+      history.replaceState(null, '', '#/cases'); // no hashchange: the flash below stays
+      await render();
+      app.prepend(h('div', { class: 'banner ok', role: 'status', 'data-testid': 'flash' }, T('passwordChanged')));
+    } catch (err) {
+      message.append(h('div', { class: 'banner error', role: 'alert', 'data-testid': 'password-error' }, L(err.text), err.issues?.length ? ` (${err.issues.map((i) => i.message).join('; ')})` : ''));
+    }
+  });
+  app.replaceChildren(form);
+  current.focus();
 }
 
 // ——— case list ———
@@ -320,7 +403,7 @@ async function renderReports() {
     return;
   }
   const download = async (f) => {
-    const res = await fetch(f.url, { headers: { authorization: `Bearer ${token}` } });
+    const res = await fetch(f.url, { credentials: 'same-origin' });
     if (!res.ok) return;
     const url = URL.createObjectURL(await res.blob());
     const a = h('a', { href: url, download: f.file });

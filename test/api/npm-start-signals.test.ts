@@ -94,6 +94,7 @@ async function start(command: string, args: string[]): Promise<Started> {
     HANDOVER_UI_PORT: '0',
     HANDOVER_API_PORT: String(ports.api),
     HANDOVER_TASK_QUEUE: `start-signals-${process.pid}-${Date.now()}`,
+    HANDOVER_SCRYPT_LOG2N: '14', // the administrator's and demo users' passwords: quicker hashing, same code
   });
   const child = spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
@@ -127,6 +128,9 @@ describe('npm start and signals', () => {
       throw new Error(`${(err as Error).message}\n${s.output()}`);
     });
     await until('the API to listen', () => listening(s.ports.api), 10_000);
+    // The first start says how to sign in: the administrator's handed-out password, the demo users' passwords.
+    expect(s.output()).toMatch(/管理员 \(administrator\): 用户名 admin {2}初始密码 [a-z2-9]{4}(-[a-z2-9]{4}){3}/);
+    expect(s.output()).toMatch(/district-operator +demo-[a-z2-9]{4}(-[a-z2-9]{4}){3} +districtCivilAffairs/);
     const before = descendants(s.child.pid!);
     const commands = [...before.values()].join('\n');
     expect(commands).toContain('scripts/up.ts');

@@ -1,6 +1,7 @@
 // The web console in real headless Chromium (Debian's chromium, driven by playwright-core) over the real API, dev
-// server and worker: sign in, open a case, take a decision, see state and highlighted diagram change, see a refusal's
-// reason and a payload error next to its field. Screenshots go to test-artifacts/console/.
+// server and worker: sign in with user name and password (HttpOnly session cookie, CSRF token), change a handed-out
+// password, open a case, take a decision, see state and highlighted diagram change, see a refusal's reason and a
+// payload error next to its field. Screenshots go to test-artifacts/console/.
 import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +23,9 @@ let base: string;
 const code = freshCreditCode();
 const caseId = `handover-${code}`;
 const tokens: Record<string, string> = {};
+const passwords = { operator: 'Jiulongpo-Civil-2026', yangjiaping: 'Street-office-Y2026', newcomer: 'handed-out-9x7q' };
+// Passwords are hashed with scrypt; a cheaper cost keeps this file quick (the default is tested in test/api/session).
+process.env.HANDOVER_SCRYPT_LOG2N = '14';
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run \`npm test\` (scripts/ensure-chromium.sh installs it).`);
@@ -32,6 +36,10 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
   tokens.district = env.users.add({ name: 'operator', role: 'districtCivilAffairs', org: '九龙坡区', displayName: '九龙坡区民政局 经办人' }).token;
   tokens.township = env.users.add({ name: 'yangjiaping', role: 'township', org: '九龙坡区/杨家坪街道' }).token;
+  await env.users.setPassword('operator', passwords.operator);
+  await env.users.setPassword('yangjiaping', passwords.yangjiaping);
+  env.users.add({ name: 'newcomer', role: 'township', org: '九龙坡区/杨家坪街道', displayName: '杨家坪街道 新同事' });
+  await env.users.setPassword('newcomer', passwords.newcomer, { mustChange: true, policy: false });
   const start = await env.app.inject({
     method: 'POST',
     url: '/api/cases',
@@ -60,9 +68,10 @@ afterAll(async () => {
   await env?.stop();
 });
 
-async function signIn(page: Page, token: string): Promise<void> {
+async function signIn(page: Page, name: keyof typeof passwords): Promise<void> {
   await page.goto(`${base}/`);
-  await page.getByTestId('token').fill(token);
+  await page.getByTestId('login-name').fill(name);
+  await page.getByTestId('login-password').fill(passwords[name]);
   await page.getByTestId('sign-in').click();
   await page.getByTestId('case-list').waitFor();
 }
@@ -80,14 +89,22 @@ describe('web console in headless Chromium', () => {
   it('signs an official in, opens a case, refuses a future-dated decision with its reason, then takes it and shows the new state', async () => {
     const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
     const page = await context.newPage();
-    // A wrong token is refused on the sign-in page.
+    // A wrong password is refused on the sign-in page, and nothing is signed in.
     await page.goto(`${base}/`);
-    await page.getByTestId('token').fill('hov_wrong');
+    await page.getByTestId('login-name').fill('operator');
+    await page.getByTestId('login-password').fill('not-the-password');
     await page.getByTestId('sign-in').click();
     await page.getByTestId('error').waitFor();
-    expect(await page.getByTestId('error').textContent()).toContain('令牌无效');
+    expect(await page.getByTestId('error').textContent()).toBe('用户名或密码错误');
+    expect(await context.cookies()).toEqual([]);
+    await page.screenshot({ path: join(SHOTS, '00-sign-in-refused.png') });
 
-    await signIn(page, tokens.district!);
+    await signIn(page, 'operator');
+    // The session is an HttpOnly, SameSite=Strict cookie the page's scripts cannot read.
+    const cookies = await context.cookies();
+    expect(cookies.map((c) => [c.name, c.httpOnly, c.sameSite])).toEqual([['handover_session', true, 'Strict']]);
+    expect(await page.evaluate(() => (globalThis as unknown as { document: { cookie: string } }).document.cookie)).toBe('');
+    expect(await page.evaluate(() => JSON.stringify({ ...(globalThis as unknown as { localStorage: Record<string, string> }).localStorage }))).not.toContain('hov_');
     expect(await page.getByTestId('who').textContent()).toContain('九龙坡区民政局 经办人');
     const row = page.locator(`[data-case="${caseId}"]`);
     await row.waitFor();
@@ -137,7 +154,7 @@ describe('web console in headless Chromium', () => {
   it('shows the receiving township a payload error next to its field, in English on request', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
-    await signIn(page, tokens.township!);
+    await signIn(page, 'yangjiaping');
     await page.goto(`${base}/#/case/${caseId}`);
     const propose = page.getByTestId('action-WORK_PLAN_PROPOSED');
     await propose.waitFor();
@@ -172,7 +189,7 @@ describe('web console in headless Chromium', () => {
     // Only the list call is answered from here: 5,000 rows as the API would send them.
     await page.route('**/api/cases?*', (route) => route.fulfill({ contentType: 'application/json', body: JSON.stringify({ cases: rows, truncated: false }) }));
     const started = Date.now();
-    await signIn(page, tokens.district!);
+    await signIn(page, 'operator');
     await page.locator('[data-case]').first().waitFor();
     expect(await page.getByTestId('case-count').textContent()).toContain('5000');
     const rendered = await page.locator('[data-case]').count();
@@ -182,6 +199,41 @@ describe('web console in headless Chromium', () => {
     expect(await page.locator('[data-case]').count()).toBeLessThan(100);
     expect(Date.now() - started).toBeLessThan(15_000);
     await page.screenshot({ path: join(SHOTS, '05-large-list.png') });
+    await context.close();
+  });
+
+  it('makes a user with a handed-out password choose a new one, keeps the session over a reload, and signs out', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
+    const page = await context.newPage();
+    await page.goto(`${base}/`);
+    await page.getByTestId('login-name').fill('newcomer');
+    await page.getByTestId('login-password').fill(passwords.newcomer);
+    await page.getByTestId('sign-in').click();
+    await page.getByTestId('must-change').waitFor();
+    await page.getByTestId('current-password').fill(passwords.newcomer);
+    await page.getByTestId('new-password').fill('short');
+    await page.getByTestId('repeat-password').fill('short');
+    await page.getByTestId('change-password').click();
+    await page.getByTestId('password-error').waitFor();
+    expect(await page.getByTestId('password-error').textContent()).toContain('至少 10 个字符');
+    await page.screenshot({ path: join(SHOTS, '06-change-password.png') });
+    await page.getByTestId('new-password').fill('Huangjueping-Lane-7');
+    await page.getByTestId('repeat-password').fill('Huangjueping-Lane-7');
+    await page.getByTestId('change-password').click();
+    await page.getByTestId('case-list').waitFor();
+    expect(await page.getByTestId('flash').textContent()).toBe('密码已修改');
+    expect(await env.users.verifyPassword('newcomer', 'Huangjueping-Lane-7')).toMatchObject({ name: 'newcomer' });
+    expect(env.users.byName('newcomer')?.mustChangePassword).toBeUndefined();
+    // A reload keeps the session (the cookie), and gets the CSRF token again: a decision form still works after it.
+    await page.reload();
+    await page.getByTestId('case-list').waitFor();
+    expect(await page.getByTestId('who').textContent()).toContain('杨家坪街道 新同事');
+    await page.locator('#signout').click();
+    await page.getByTestId('login').waitFor();
+    expect(await context.cookies()).toEqual([]);
+    await page.reload();
+    await page.getByTestId('login').waitFor();
+    expect(env.audit.read().filter((r) => r.user === 'newcomer').map((r) => `${r.action}:${r.outcome}`)).toEqual(['signIn:applied', 'changePassword:invalid', 'changePassword:applied', 'signOut:applied']);
     await context.close();
   });
 });
