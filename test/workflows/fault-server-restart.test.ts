@@ -11,6 +11,7 @@ import { OPENING, act } from '../helpers/handover-env';
 import { PARTIES, freshCreditCode } from '../helpers/decisions';
 import { eventually } from '../helpers/eventually';
 import { startWorkerProcess, type WorkerProcess } from '../helpers/worker-process';
+import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver';
 import { caseState, caseTimeline, startCase } from '../../client/cases';
 import { Outbox, outboxFile } from '../../activities/outbox';
 import { shanghaiDate } from '../../machines/calendar';
@@ -27,6 +28,7 @@ let port: number;
 let server: RunningDevServer | undefined;
 let connection: Connection;
 let client: Client;
+let robot: WebhookReceiver;
 const workers: WorkerProcess[] = [];
 
 function startServer(): Promise<RunningDevServer> {
@@ -39,13 +41,15 @@ beforeAll(async () => {
   connection = await Connection.connect({ address: server.address });
   await ensureSearchAttributes(connection, 'default');
   client = new Client({ connection });
-  workers.push(await startWorkerProcess({ address: server.address, taskQueue, dataDir }));
+  robot = await startWebhookReceiver();
+  workers.push(await startWorkerProcess({ address: server.address, taskQueue, dataDir, webhookUrl: robot.url, extra: { HANDOVER_DELIVERY_POLL: '100ms' } }));
 });
 
 afterAll(async () => {
   for (const w of workers) await w.kill();
   await connection?.close();
   await server?.stop();
+  await robot?.close();
 });
 
 describe('fault injection: the server restarted while timers are due', () => {
@@ -94,6 +98,13 @@ describe('fault injection: the server restarted while timers are due', () => {
       expect(new Set(timers).size).toBe(timers.length);
       expect(timeline.filter((e) => e.kind === 'notification').map((n) => n.type)).toEqual([notification]);
       await eventually(() => expect(outbox.list({ caseId }).map((r) => r.reason)).toEqual([notification]), 10_000);
+      // The worker's delivery dispatcher posted it to the robot once.
+      const [row] = await eventually(() => {
+        const rows = outbox.list({ caseId });
+        expect(rows[0]!.delivery).toMatchObject({ state: 'delivered', channel: 'webhook', attempts: 1 });
+        return rows;
+      }, 10_000);
+      expect(robot.posts.filter((p) => p.key === row!.key)).toHaveLength(1);
       // The permanent record agrees: the same timers and the one notification, each entered once.
       await eventually(async () => {
         const entries: CaseRecordEntry[] = [];
