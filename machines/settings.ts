@@ -47,5 +47,9 @@ export type SettingsInput = z.input<typeof SettingsSchema>;
 export const DEFAULT_SETTINGS: Settings = SettingsSchema.parse({});
 
 export function resolveSettings(input: SettingsInput = {}): Settings {
-  return SettingsSchema.parse(input, { error: bilingualErrors });
+  // safeParse only (workflows share these schemas deep-frozen, where zod's lazily memoized `parse` is unavailable);
+  // the bilingual messages are only needed when the settings are refused.
+  const parsed = SettingsSchema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  throw SettingsSchema.safeParse(input, { error: bilingualErrors }).error;
 }
