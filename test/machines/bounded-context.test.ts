@@ -209,6 +209,7 @@ describe('bounded machine context', () => {
       console.log(JSON.stringify([...parts, ...Object.entries(d).map(([k, v]) => [`deadline.${k}`, jsonBytes(v)]), ['scheduled', jsonBytes(host.persist().scheduled)]]));
     }
     expect(bytes).toBeLessThan(MAX_SNAPSHOT_BYTES);
+    expect(MAX_SNAPSHOT_BYTES).toBeLessThanOrEqual(48 * 1024);
     expect(MAX_SNAPSHOT_BYTES).toBeLessThan(MAX_CARRIED_BYTES);
     // Not a trivially small case: the deadlines, the excerpts and the tally are all there.
     expect(bytes).toBeGreaterThan(MAX_SNAPSHOT_BYTES / 2);
