@@ -61,6 +61,8 @@ export interface OutboxFilter {
   reason?: string;
   district?: string;
   state?: DeliveryState;
+  /** Rows addressed to this recipient (a role, e.g. `cityCivilAffairs`). */
+  recipient?: string;
   /** Rows with id greater than this (paging; rows come in id order). */
   afterId?: number;
   limit?: number;
@@ -249,6 +251,10 @@ export class Outbox {
         where.push(`${col} = ?`);
         args.push(value);
       }
+    }
+    if (filter.recipient !== undefined) {
+      where.push("EXISTS (SELECT 1 FROM json_each(body, '$.recipients') WHERE value = ?)");
+      args.push(filter.recipient);
     }
     if (filter.afterId !== undefined) {
       where.push('id > ?');

@@ -53,6 +53,8 @@ export interface NotificationFilter {
   district?: string;
   reason?: string;
   state?: DeliveryState;
+  /** Addressed to this role (e.g. `cityCivilAffairs`). */
+  recipient?: string;
   afterId?: number;
   /** 1..1000, default 100. */
   limit?: number;

@@ -171,6 +171,8 @@ describe('delivery dispatcher', () => {
     expect(failed.delivery.nextAttemptAt).toBeUndefined();
     // Visible through the client functions the API uses, and no longer attempted.
     expect(listNotifications(outbox, { district: '渝中区', state: 'failed' }).items.map((i) => i.key)).toEqual([row.key]);
+    expect(listNotifications(outbox, { district: '渝中区', recipient: 'cityCivilAffairs' }).items.map((i) => i.key)).toEqual([row.key]);
+    expect(listNotifications(outbox, { district: '渝中区', recipient: 'enterprise' }).items).toEqual([]);
     expect(notificationSummary(outbox, { district: '渝中区' }).counts).toEqual({ pending: 0, failing: 0, delivered: 0, failed: 1 });
     clock.now += 24 * 3_600_000;
     expect((await dispatcher.runOnce()).claimed).toBe(0);
@@ -230,6 +232,28 @@ describe('delivery dispatcher', () => {
     const delivered = outputs.map((o) => Number(/done (\d+)/.exec(o)![1]));
     expect(delivered.reduce((a, b) => a + b, 0)).toBe(300);
     expect(delivered.filter((d) => d > 0).length).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe('listing for the API', () => {
+  it('pages through a case\'s notifications in order, each with its delivery state', () => {
+    const { outbox } = freshOutbox();
+    const caseId = 'handover-paged';
+    const keys = ['2017-10-01', '2017-10-02', '2017-10-03', '2017-10-04', '2017-10-05'].map((dueKey) => outbox.record(notification({ caseId, dueKey })).row.key);
+    outbox.record(notification()); // another case's
+    const seen: string[] = [];
+    let afterId: number | undefined;
+    let pages = 0;
+    do {
+      const page = listNotifications(outbox, { caseId, limit: 2, afterId });
+      for (const item of page.items) expect(item.delivery).toEqual({ state: 'pending', attempts: 0, nextAttemptAt: item.createdAt });
+      seen.push(...page.items.map((i) => i.key));
+      afterId = page.nextAfterId;
+      pages++;
+    } while (afterId !== undefined);
+    expect(seen).toEqual(keys);
+    expect(pages).toBe(3);
+    expect(notificationSummary(outbox, { caseId })).toEqual({ counts: { pending: 5, failing: 0, delivered: 0, failed: 0 }, oldestUndelivered: expect.any(String) });
   });
 });
 
