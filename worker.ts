@@ -3,6 +3,8 @@ import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel } from 
 import { Client, Connection } from '@temporalio/client';
 import { resolve } from 'node:path';
 import { loadTemporalSettings } from './config/temporal';
+import { workflowBundleOptions } from './config/workflow-bundle';
+import { workerCacheSizing } from './config/workflow-cache';
 import { createActivities } from './activities';
 import { startDelivery } from './activities/delivery';
 
@@ -16,15 +18,19 @@ export async function runWorker(): Promise<void> {
   const webhookUrl = process.env.HANDOVER_WEBHOOK_URL || undefined;
   // Notifications are only recorded by the `notify` activity; this dispatcher posts them on its own schedule.
   const delivery = startDelivery({ dataDir, webhookUrl });
+  const bundle = workflowBundleOptions();
+  const cache = workerCacheSizing();
   try {
     const worker = await Worker.create({
       connection,
       namespace: settings.namespace,
       taskQueue: settings.taskQueue,
-      workflowsPath: require.resolve('./workflows'),
-      // A cached case costs about 2.5 MB (BENCHMARKS.md): bound the cache so 10,000 running cases fit;
+      // The pure modules (schemas, calendar, statecharts) are loaded once and shared by every case (config/workflow-bundle.ts).
+      workflowsPath: bundle.workflowsPath,
+      bundlerOptions: { preloadModules: bundle.preloadModules },
+      // As many cached cases as the heap holds at the measured cost per case (config/workflow-cache.ts, BENCHMARKS.md);
       // the rest are replayed from history when they next wake.
-      maxCachedWorkflows: Number(process.env.HANDOVER_MAX_CACHED_CASES ?? 1000),
+      maxCachedWorkflows: cache.maxCachedWorkflows,
       activities: createActivities({
         dataDir,
         webhookUrl,
@@ -32,6 +38,7 @@ export async function runWorker(): Promise<void> {
         reportsDir: process.env.HANDOVER_REPORTS_DIR ? resolve(process.env.HANDOVER_REPORTS_DIR) : undefined,
       }),
     });
+    console.log(`[handover] worker caches up to ${cache.maxCachedWorkflows.toLocaleString('en')} cases (${cache.source === 'derived' ? `${cache.heapLimitMb} MB heap at ${cache.kbPerCase} KB per case` : 'HANDOVER_MAX_CACHED_CASES'})`);
     console.log(`[handover] worker polling task queue "${settings.taskQueue}" on ${settings.connectionOptions.address} (namespace ${settings.namespace})`);
     if (delivery) console.log(`[handover] delivering notifications from ${dataDir}/outbox.sqlite to the webhook (dispatcher ${delivery.dispatcher.owner})`);
     await worker.run();

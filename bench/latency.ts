@@ -1,12 +1,13 @@
-// Benchmark 2, decision latency: p50/p95/p99 of one decision (Update `decide` round trip until the new state
-// is returned) on the dev server with 1, 10 and 100 concurrent senders. Each sender takes cases through the
-// 12 decisions of the lifecycle one after another.   tsx bench/latency.ts [--smoke]
-import { LIFECYCLE, decide, startBenchCase } from './lib/cases';
-import { devServer, handoverBundle, logger, nowMs, pool, round, runMain, runPrefix, startWorker, summarize, type BenchOptions } from './lib/common';
+// Benchmark 2, decision latency against the floor: p50/p95/p99 of one decision (the Update `decide` round trip
+// until the reply is back) and decisions/s on the dev server at 1, 10 and 100 concurrent senders, for the engine
+// and for the floor (bench/floor/workflow.ts: the same Update doing nothing), in the same process on the same
+// server, alternately. Each sender takes cases through the 12 decisions of the lifecycle one after another.
+//   tsx bench/latency.ts [--smoke]
+import { LIFECYCLE, decide, startBenchCase, type Engine } from './lib/cases';
+import { devServer, floorBundle, handoverBundle, logger, nowMs, pool, round, runMain, runPrefix, startWorker, summarize, type BenchOptions } from './lib/common';
 import { shanghaiDate } from '../machines/calendar';
 
-export interface LatencyLevel {
-  senders: number;
+export interface LatencyFigures {
   decisions: number;
   p50: number;
   p95: number;
@@ -16,26 +17,48 @@ export interface LatencyLevel {
   decisionsPerS: number;
 }
 
+export interface LatencyLevel extends LatencyFigures {
+  senders: number;
+  /** The same level on the floor workflow. */
+  floor: LatencyFigures;
+  /** Engine ÷ floor for p50 and p99; engine decisions/s ÷ floor decisions/s for throughput. */
+  ratio: { p50: number; p99: number; throughput: number };
+}
+
 export interface LatencyResult {
   levels: LatencyLevel[];
+  rounds: number;
 }
 
 export const SENDERS = [1, 10, 100];
 
-export async function run(opts: BenchOptions & { senders?: number[]; decisionsPerLevel?: Record<number, number> } = {}): Promise<LatencyResult> {
+/** Goals of issue 13 for the engine against the floor, at 1 and 10 senders. */
+export const FLOOR_GOALS = { p50: 1.2, p99: 1.5, throughput: 0.8, senders: [1, 10] } as const;
+
+export function meetsFloorGoals(l: LatencyLevel): boolean {
+  return l.ratio.p50 <= FLOOR_GOALS.p50 && l.ratio.p99 <= FLOOR_GOALS.p99 && l.ratio.throughput >= FLOOR_GOALS.throughput;
+}
+
+export async function run(
+  opts: BenchOptions & { senders?: number[]; decisionsPerLevel?: Record<number, number>; rounds?: number } = {},
+): Promise<LatencyResult> {
   const log = logger(opts);
   const levels = opts.senders ?? SENDERS;
-  // Decisions measured per level: whole cases of 12 decisions each.
-  const target = (senders: number) => opts.decisionsPerLevel?.[senders] ?? (opts.smoke ? Math.max(senders, 2) * LIFECYCLE.length : Math.max(240, senders * 24));
+  const rounds = opts.rounds ?? 2;
+  // Decisions measured per level and workflow: whole cases of 12 decisions each, split over the rounds.
+  const target = (senders: number) => opts.decisionsPerLevel?.[senders] ?? (opts.smoke ? Math.max(senders, 2) * LIFECYCLE.length : Math.max(480, senders * 24));
   const server = await devServer(opts);
-  const taskQueue = `bench-latency-${runPrefix()}`;
-  const worker = await startWorker({ connection: server.native, taskQueue, bundle: await handoverBundle() });
-  const result: LatencyResult = { levels: [] };
+  const suffix = runPrefix();
+  const workers = {
+    handover: await startWorker({ connection: server.native, taskQueue: `bench-latency-engine-${suffix}`, bundle: await handoverBundle() }),
+    floor: await startWorker({ connection: server.native, taskQueue: `bench-latency-floor-${suffix}`, bundle: await floorBundle() }),
+  };
+  const result: LatencyResult = { levels: [], rounds };
   try {
     const prefix = runPrefix();
     let caseIndex = 0;
-    const oneCase = async (samples?: number[]) => {
-      const c = await startBenchCase(server.client, 'handover', taskQueue, prefix, caseIndex++);
+    const oneCase = async (engine: 'handover' | 'floor', samples?: number[]) => {
+      const c = await startBenchCase(server.client, engine, workers[engine].taskQueue, prefix, caseIndex++);
       for (let step = 0; step < LIFECYCLE.length; step++) {
         const t0 = nowMs();
         const state = await decide(server.client, c, step, shanghaiDate(Date.now()));
@@ -43,39 +66,60 @@ export async function run(opts: BenchOptions & { senders?: number[]; decisionsPe
         if (!state.stage) throw new Error(`no state returned by ${c.workflowId}`);
       }
     };
-    // Warm-up: JIT, bundle, connections.
-    await pool(opts.smoke ? 1 : 10, 5, () => oneCase());
+    // Warm-up of both: JIT, bundles, connections, workflow threads.
+    for (const engine of ['handover', 'floor'] as const) await pool(opts.smoke ? 1 : 10, 5, () => oneCase(engine));
     for (const senders of levels) {
-      const cases = Math.ceil(target(senders) / LIFECYCLE.length);
-      const samples: number[] = [];
-      const t0 = nowMs();
-      await pool(cases, senders, () => oneCase(samples));
-      const elapsed = nowMs() - t0;
-      const s = summarize(samples);
+      const casesPerRound = Math.max(1, Math.ceil(target(senders) / LIFECYCLE.length / rounds));
+      const samples: Record<'handover' | 'floor', number[]> = { handover: [], floor: [] };
+      const elapsed: Record<'handover' | 'floor', number> = { handover: 0, floor: 0 };
+      for (let r = 0; r < rounds; r++) {
+        // Alternate which goes first, so that load from elsewhere on the machine hits both alike.
+        for (const engine of r % 2 === 0 ? (['handover', 'floor'] as const) : (['floor', 'handover'] as const)) {
+          const t0 = nowMs();
+          await pool(casesPerRound, senders, () => oneCase(engine, samples[engine]));
+          elapsed[engine] += nowMs() - t0;
+        }
+      }
+      const figures = (engine: Engine & ('handover' | 'floor')): LatencyFigures => {
+        const s = summarize(samples[engine]);
+        return { decisions: s.n, p50: round(s.p50), p95: round(s.p95), p99: round(s.p99), max: round(s.max), mean: round(s.mean), decisionsPerS: round(s.n / (elapsed[engine] / 1000), 1) };
+      };
+      const engine = figures('handover');
+      const floor = figures('floor');
       result.levels.push({
         senders,
-        decisions: s.n,
-        p50: round(s.p50),
-        p95: round(s.p95),
-        p99: round(s.p99),
-        max: round(s.max),
-        mean: round(s.mean),
-        decisionsPerS: round(s.n / (elapsed / 1000), 1),
+        ...engine,
+        floor,
+        ratio: { p50: round(engine.p50 / floor.p50, 2), p99: round(engine.p99 / floor.p99, 2), throughput: round(engine.decisionsPerS / floor.decisionsPerS, 2) },
       });
-      log(`latency: ${senders} senders: p50 ${round(s.p50)} ms, p99 ${round(s.p99)} ms over ${s.n} decisions`);
+      log(`latency: ${senders} senders: engine p50 ${engine.p50} / p99 ${engine.p99} ms, ${engine.decisionsPerS}/s; floor p50 ${floor.p50} / p99 ${floor.p99} ms, ${floor.decisionsPerS}/s`);
     }
   } finally {
-    await worker.stop();
+    await workers.handover.stop();
+    await workers.floor.stop();
     await server.stop();
   }
   return result;
 }
 
 export function render(r: LatencyResult): string {
+  const row = (senders: number, label: string, f: LatencyFigures) =>
+    `| ${senders} | ${label} | ${f.decisions.toLocaleString('en')} | ${f.p50} | ${f.p95} | ${f.p99} | ${f.max} | ${f.mean} | ${f.decisionsPerS} |`;
+  const goal = (x: number, limit: number, atMost: boolean) => `${x}× ${(atMost ? x <= limit : x >= limit) ? '(met)' : '(missed)'}`;
   return [
-    '| concurrent senders | decisions measured | p50 (ms) | p95 (ms) | p99 (ms) | max (ms) | mean (ms) | decisions/s |',
-    '|---:|---:|---:|---:|---:|---:|---:|---:|',
-    ...r.levels.map((l) => `| ${l.senders} | ${l.decisions.toLocaleString('en')} | ${l.p50} | ${l.p95} | ${l.p99} | ${l.max} | ${l.mean} | ${l.decisionsPerS} |`),
+    '| concurrent senders | workflow | decisions measured | p50 (ms) | p95 (ms) | p99 (ms) | max (ms) | mean (ms) | decisions/s |',
+    '|---:|---|---:|---:|---:|---:|---:|---:|---:|',
+    ...r.levels.flatMap((l) => [row(l.senders, 'engine', l), row(l.senders, 'floor (Update does nothing)', l.floor)]),
+    '',
+    `Engine ÷ floor (goals at ${FLOOR_GOALS.senders.join(' and ')} senders: p50 ≤ ${FLOOR_GOALS.p50}×, p99 ≤ ${FLOOR_GOALS.p99}×, decisions/s ≥ ${FLOOR_GOALS.throughput}×); ${r.rounds} alternating rounds per level, samples pooled:`,
+    '',
+    '| concurrent senders | p50 ratio | p99 ratio | decisions/s ratio |',
+    '|---:|---:|---:|---:|',
+    ...r.levels.map((l) =>
+      (FLOOR_GOALS.senders as readonly number[]).includes(l.senders)
+        ? `| ${l.senders} | ${goal(l.ratio.p50, FLOOR_GOALS.p50, true)} | ${goal(l.ratio.p99, FLOOR_GOALS.p99, true)} | ${goal(l.ratio.throughput, FLOOR_GOALS.throughput, false)} |`
+        : `| ${l.senders} | ${l.ratio.p50}× | ${l.ratio.p99}× | ${l.ratio.throughput}× |`,
+    ),
   ].join('\n');
 }
 

@@ -37,7 +37,7 @@ export async function run(opts: BenchOptions & { rounds?: number; concurrency?: 
     handover: await startWorker({ connection: ts.env.nativeConnection, namespace: ts.env.namespace, taskQueue: `bench-overhead-engine-${suffix}`, bundle: await handoverBundle() }),
     baseline: await startWorker({ connection: ts.env.nativeConnection, namespace: ts.env.namespace, taskQueue: `bench-overhead-baseline-${suffix}`, bundle: await baselineBundle() }),
   };
-  const raw: Record<Engine, Array<{ dps: number; cps: number; cpu: number; cpuA: number }>> = { handover: [], baseline: [] };
+  const raw: Record<'handover' | 'baseline', Array<{ dps: number; cps: number; cpu: number; cpuA: number }>> = { handover: [], baseline: [] };
   try {
     // Warm both (JIT, bundles, caches), then alternate so that other load on the machine hits both alike.
     for (const engine of ['handover', 'baseline'] as const) {
@@ -55,7 +55,7 @@ export async function run(opts: BenchOptions & { rounds?: number; concurrency?: 
     await workers.baseline.stop();
     await ts.stop();
   }
-  const figures = (engine: Engine): EngineFigures => ({
+  const figures = (engine: 'handover' | 'baseline'): EngineFigures => ({
     engine,
     rounds,
     casesPerRound: n,

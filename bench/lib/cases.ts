@@ -11,9 +11,9 @@ import { decideUpdate, type DecisionRequest } from '../../workflows/messages';
 import { DISTRICT, ENTERPRISE_NAME, OVERDUE, STAGE } from '../../workflows/search-attributes';
 import { cpuMs, creditCode, nowMs, pool } from './common';
 
-/** Which workflow runs the case: the engine (statechart host) or the hand-written baseline. */
-export type Engine = 'handover' | 'baseline';
-export const WORKFLOW_TYPE: Record<Engine, string> = { handover: 'handoverWorkflow', baseline: 'baselineHandoverWorkflow' };
+/** Which workflow runs the case: the engine (statechart host), the hand-written baseline, or the floor (an Update that does nothing). */
+export type Engine = 'handover' | 'baseline' | 'floor';
+export const WORKFLOW_TYPE: Record<Engine, string> = { handover: 'handoverWorkflow', baseline: 'baselineHandoverWorkflow', floor: 'floorWorkflow' };
 
 /** The whole case of test/workflows/handover-lifecycle.timeskipping.test.ts: survey → transition decided (12 decisions). */
 export const LIFECYCLE: ReadonlyArray<readonly [EventType, Role]> = [
@@ -47,7 +47,7 @@ export function partiesFor(prefix: string, i: number): CaseParties {
 /** Starts one case of `engine` (the same input and search attributes `client/cases.ts startCase` gives). */
 export async function startBenchCase(client: Client, engine: Engine, taskQueue: string, prefix: string, i: number, historyLimit?: number): Promise<BenchCase> {
   const parties = partiesFor(prefix, i);
-  const workflowId = `${caseIdFor(parties.creditCode)}${engine === 'baseline' ? '-baseline' : ''}`;
+  const workflowId = `${caseIdFor(parties.creditCode)}${engine === 'handover' ? '' : `-${engine}`}`;
   const enterpriseName = `重庆某机械厂${i}`;
   const input: HandoverWorkflowInput = {
     caseId: workflowId,

@@ -11,6 +11,7 @@ import { NativeConnection, Worker, bundleWorkflowCode, type WorkerOptions, type 
 import { createActivities } from '../../activities';
 import { Outbox } from '../../activities/outbox';
 import { ensureSearchAttributes } from '../../client/admin/search-attributes';
+import { workflowBundleOptions } from '../../config/workflow-bundle';
 import { creditCodeCheckChar } from '../../machines/credit-code';
 import { ROOT, TEST_SERVER_BIN, freePort, startDevServer, type RunningDevServer } from '../../scripts/servers/dev-server';
 import { quietRuntime } from '../../test/helpers/runtime';
@@ -37,21 +38,31 @@ export const logger = (opts: BenchOptions) => opts.log ?? ((line: string) => pro
 const quietBundleLogger = { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error };
 const bundles = new Map<string, Promise<WorkflowBundleWithSourceMap>>();
 
-/** The engine's workflows (workflows/index.ts), bundled once per process. */
+/** The engine's workflows (workflows/index.ts), bundled once per process exactly as the worker bundles them. */
 export function handoverBundle(): Promise<WorkflowBundleWithSourceMap> {
-  return bundleOf(require.resolve('../../workflows'));
+  return bundleOf('handover', workflowBundleOptions());
 }
 
 /** The plain-Temporal baseline (bench/baseline/workflow.ts), its own bundle. */
 export function baselineBundle(): Promise<WorkflowBundleWithSourceMap> {
-  return bundleOf(require.resolve('../baseline/workflow'));
+  return bundleOf('baseline', { workflowsPath: require.resolve('../baseline/workflow') });
 }
 
-function bundleOf(workflowsPath: string): Promise<WorkflowBundleWithSourceMap> {
-  let b = bundles.get(workflowsPath);
+/** The floor (bench/floor/workflow.ts): a workflow whose `decide` Update does nothing. */
+export function floorBundle(): Promise<WorkflowBundleWithSourceMap> {
+  return bundleOf('floor', { workflowsPath: require.resolve('../floor/workflow') });
+}
+
+/** The engine's workflows bundled the way the SDK does by default (no preloaded modules): each workflow evaluates the whole module graph. */
+export function unsharedHandoverBundle(): Promise<WorkflowBundleWithSourceMap> {
+  return bundleOf('handover-unshared', { workflowsPath: workflowBundleOptions().workflowsPath });
+}
+
+function bundleOf(key: string, options: { workflowsPath: string; preloadModules?: string[] }): Promise<WorkflowBundleWithSourceMap> {
+  let b = bundles.get(key);
   if (!b) {
-    b = bundleWorkflowCode({ workflowsPath, logger: quietBundleLogger });
-    bundles.set(workflowsPath, b);
+    b = bundleWorkflowCode({ ...options, logger: quietBundleLogger });
+    bundles.set(key, b);
   }
   return b;
 }

@@ -1,12 +1,13 @@
 // Builds a real worker for a test environment, bundling the workflows once per process.
 import { bundleWorkflowCode, Worker, type NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../../activities';
+import { workflowBundleOptions } from '../../config/workflow-bundle';
 import { quietRuntime } from './runtime';
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietLogger });
+  bundle ??= bundleWorkflowCode({ ...workflowBundleOptions(), logger: quietLogger });
   return bundle;
 }
 
