@@ -10,8 +10,8 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ROLE_NAMES } from '../../machines/roles';
 import type { User, UsersStore } from '../admin/users';
-import { MAX_PASSWORD_LENGTH } from '../admin/passwords';
-import { InvalidInputError, type Localized } from '../errors';
+import { MAX_PASSWORD_LENGTH, passwordProblem } from '../admin/passwords';
+import type { Localized } from '../errors';
 import { ApiError } from './api-error';
 import type { AuditLog } from './audit';
 import type { Authenticator } from './auth';
@@ -200,16 +200,23 @@ export function cookieOf(req: FastifyRequest, name: string): string | undefined 
 
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-/** The request's own origin, as the browser would write it in the Origin header. */
-function ownOrigin(req: FastifyRequest): string {
-  return `${req.protocol}://${req.headers.host ?? ''}`;
+/**
+ * True when the Origin header names this server: the same host and port as the Host header. The scheme is not
+ * compared, so a TLS-terminating proxy in front (https outside, http here) needs no setting.
+ */
+function sameHost(origin: string, host: string | undefined): boolean {
+  try {
+    return host !== undefined && new URL(origin).host === host.toLowerCase();
+  } catch {
+    return false; // "null" (a sandboxed or file page) or garbage
+  }
 }
 
 /** Refuses a request a browser sent from another site (Origin or Sec-Fetch-Site say so). */
 function refuseCrossSite(req: FastifyRequest): void {
   const origin = req.headers.origin;
   const site = req.headers['sec-fetch-site'];
-  if ((origin !== undefined && origin !== ownOrigin(req)) || site === 'cross-site') {
+  if ((origin !== undefined && !sameHost(origin, req.headers.host)) || site === 'cross-site') {
     throw new ApiError(403, 'crossOrigin', { zh: '拒绝来自其他网站的请求', en: 'refused: the request came from another site' });
   }
 }
@@ -388,15 +395,14 @@ export function sessionAuth(deps: SessionDeps): SessionAuth {
         if (req.body.newPassword === req.body.currentPassword) {
           throw new ApiError(400, 'invalidPayload', { zh: '新密码不能与当前密码相同', en: 'the new password must differ from the current one' }, [{ path: 'newPassword', message: '新密码不能与当前密码相同 (must differ from the current one)' }]);
         }
-        try {
-          await deps.users.setPassword(user.name, req.body.newPassword);
-        } catch (err) {
-          if (err instanceof InvalidInputError) {
-            auditEntry(req, user, { action: 'changePassword', outcome: 'invalid', code: 'invalidPayload' });
-            throw new ApiError(400, 'invalidPayload', err.text, err.issues.map((i) => ({ ...i, path: 'newPassword' })));
-          }
-          throw err;
+        const problem = passwordProblem(req.body.newPassword, user.name);
+        if (problem) {
+          auditEntry(req, user, { action: 'changePassword', outcome: 'invalid', code: 'invalidPayload' });
+          throw new ApiError(400, 'invalidPayload', { zh: `新密码不符合要求：${problem.zh}`, en: `the new password is refused: ${problem.en}` }, [
+            { path: 'newPassword', message: `${problem.zh} (${problem.en})` },
+          ]);
         }
+        await deps.users.setPassword(user.name, req.body.newPassword);
         guard.succeeded(user.name);
         // Every other session of this user ends; this one continues under a new id and token.
         sessions.destroyUser(user.name);

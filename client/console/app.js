@@ -157,7 +157,8 @@ function renderPassword() {
   const next = h('input', { type: 'password', name: 'newPassword', autocomplete: 'new-password', 'data-testid': 'new-password', required: true, minlength: 10 });
   const again = h('input', { type: 'password', name: 'repeatPassword', autocomplete: 'new-password', 'data-testid': 'repeat-password', required: true });
   const message = h('div', {});
-  const form = h('form', { class: 'card login', 'data-testid': 'password-form' },
+  // novalidate: the server's rule, in the page's language, rather than the browser's own tooltip.
+  const form = h('form', { class: 'card login', 'data-testid': 'password-form', novalidate: true },
     h('h1', {}, T('changePassword')),
     me.mustChangePassword ? h('div', { class: 'banner error', role: 'alert', 'data-testid': 'must-change' }, T('mustChangePassword')) : null,
     h('p', { class: 'muted' }, T('passwordRules')),
@@ -181,7 +182,7 @@ function renderPassword() {
       await render();
       app.prepend(h('div', { class: 'banner ok', role: 'status', 'data-testid': 'flash' }, T('passwordChanged')));
     } catch (err) {
-      message.append(h('div', { class: 'banner error', role: 'alert', 'data-testid': 'password-error' }, L(err.text), err.issues?.length ? ` (${err.issues.map((i) => i.message).join('; ')})` : ''));
+      message.append(h('div', { class: 'banner error', role: 'alert', 'data-testid': 'password-error' }, L(err.text)));
     }
   });
   app.replaceChildren(form);
