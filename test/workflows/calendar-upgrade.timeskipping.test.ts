@@ -3,11 +3,11 @@
 // FIXTURE for 2027, whose real notice is not published). A case opened under A keeps its calendar
 // version when B replays it; `calendarUpdated` moves its provisional deadline, its timer, records
 // why and tells the parties; a new case under B counts with B's newest version.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import { Outbox } from '../../activities/outbox';
 import { CALENDAR_LAST_YEAR, CALENDAR_VERSION, Calendar, calendarAt, loadNotices, type NoticeFile } from '../../machines/calendar';
@@ -19,8 +19,8 @@ import { eventually } from '../helpers/eventually';
 import { OPENING, act, startCase, today } from '../helpers/handover-env';
 import { timeSkippingEnv } from '../helpers/servers';
 import { workflowBundle } from '../helpers/worker';
+import { bundleWithNotice } from './calendar-fixture';
 
-const ROOT = join(__dirname, '..', '..');
 const NEXT = CALENDAR_VERSION + 1;
 /** The first year without a notice, and its first weekday (a working day now, provisionally). */
 const YEAR = CALENDAR_LAST_YEAR + 1;
@@ -43,33 +43,7 @@ const FIXTURE: NoticeFile = {
 };
 const withFixture = new Calendar(loadNotices([...NOTICE_FILES, FIXTURE]));
 
-/** The workflow code with the fixture notice appended to the bundled notice files. */
-async function bundleWithFixture(): Promise<WorkflowBundleWithSourceMap> {
-  const dir = mkdtempSync(join(tmpdir(), 'calendar-fixture-'));
-  const module = join(dir, 'notices-with-fixture.js');
-  writeFileSync(
-    module,
-    `import { NOTICE_FILES as BUNDLED } from ${JSON.stringify(join(ROOT, 'machines', 'calendar', 'notices', 'index.ts'))};\n` +
-      `export const NOTICE_FILES = [...BUNDLED, ${JSON.stringify(FIXTURE)}];\n`,
-  );
-  // The webpack the Temporal bundler uses, so the plugin is of the same build.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const webpack = require(require.resolve('webpack', { paths: [require.resolve('@temporalio/worker')] })) as typeof import('webpack');
-  const calendarDir = join(ROOT, 'machines', 'calendar');
-  return bundleWorkflowCode({
-    workflowsPath: require.resolve('../../workflows'),
-    logger: { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error },
-    webpackConfigHook: (config) => {
-      config.plugins = [
-        ...(config.plugins ?? []),
-        new webpack.NormalModuleReplacementPlugin(/^\.\/notices$/, (resource: { context?: string; request: string }) => {
-          if (resource.context === calendarDir) resource.request = module;
-        }),
-      ];
-      return config;
-    },
-  });
-}
+const bundleWithFixture = () => bundleWithNotice(FIXTURE);
 
 let env: TestWorkflowEnvironment;
 let dataDir: string;
@@ -87,11 +61,16 @@ async function startWorker(workflowBundle: WorkflowBundleWithSourceMap): Promise
     maxCachedWorkflows: 0,
   });
   const running = worker.run();
-  return async () => {
+  const stop = async () => {
+    running_.delete(stop);
     worker.shutdown();
     await running;
   };
+  running_.add(stop);
+  return stop;
 }
+/** Workers still running, stopped in afterAll when a test failed half-way. */
+const running_ = new Set<() => Promise<void>>();
 
 beforeAll(async () => {
   env = await timeSkippingEnv();
@@ -100,6 +79,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  for (const stop of [...running_]) await stop().catch(() => undefined);
   outbox?.close();
   await env?.teardown();
 });

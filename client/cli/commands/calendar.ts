@@ -104,10 +104,12 @@ export function registerCalendarCommands(program: Command, ctx: CliContext): voi
     )
     .option('--to <version>', t(lang, { zh: `目标日历版本（默认 ${CALENDAR_VERSION}）`, en: `calendar version to move to (default ${CALENDAR_VERSION})` }))
     .option('--dry-run', t(lang, { zh: '只计算将要变动的期限，不更新案件', en: 'only compute what would move; change no case' }))
-    .action(async (opts: { to?: string; dryRun?: boolean }) => {
+    .option('--where <query>', t(lang, { zh: '只处理符合此 Temporal 列表查询的在办案件，例如 "HandoverDistrict = \'九龙坡区\'"', en: 'only running cases matching this Temporal list query, e.g. "HandoverDistrict = \'九龙坡区\'"' }))
+    .action(async (opts: { to?: string; dryRun?: boolean; where?: string }) => {
       const version = opts.to === undefined ? CALENDAR_VERSION : targetVersion(opts.to);
       const { json, lang: out } = ctx.globals();
-      const report = await withClient((client) => rolloutCalendar(client, version, { dryRun: opts.dryRun === true }));
+      const query = opts.where ? `${RUNNING_CASES} AND (${opts.where})` : RUNNING_CASES;
+      const report = await withClient((client) => rolloutCalendar(client, version, { dryRun: opts.dryRun === true, query }));
       if (json) printJson(ctx.io, report);
       else for (const line of rolloutLines(report, out)) ctx.io.out(line);
       if (report.failures.length > 0) {
