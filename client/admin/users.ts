@@ -2,7 +2,7 @@
 // scripts) or by user name and password (the console). Stored in a JSON file (default data/users.json) holding only
 // the sha256 of each token (a token is shown once) and the scrypt hash of each password (client/admin/passwords.ts).
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { creditCodeProblem } from '../../machines/credit-code';
@@ -90,8 +90,26 @@ export class UsersStore {
     this.reload();
   }
 
+  private stamp = '';
+
+  /** The file's modification time and size, to tell whether another process changed it. */
+  private fileStamp(): string {
+    try {
+      const st = statSync(this.file);
+      return `${st.mtimeMs}:${st.size}:${st.ino}`;
+    } catch {
+      return 'none';
+    }
+  }
+
+  /** Re-reads the file when another process (the CLI) changed it since it was last read here. */
+  reloadIfChanged(): void {
+    if (this.fileStamp() !== this.stamp) this.reload();
+  }
+
   /** Re-reads the file (users added by the CLI while the server runs are seen on the next miss). */
   reload(): void {
+    this.stamp = this.fileStamp();
     if (!existsSync(this.file)) {
       this.users = [];
     } else {
@@ -203,6 +221,7 @@ export class UsersStore {
     const tmp = `${this.file}.${process.pid}.tmp`;
     writeFileSync(tmp, JSON.stringify({ users: this.users }, null, 2) + '\n', { mode: 0o600 });
     renameSync(tmp, this.file);
+    this.stamp = this.fileStamp();
     this.byHash = new Map(this.users.map((x) => [x.tokenSha256, x]));
   }
 }

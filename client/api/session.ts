@@ -56,6 +56,8 @@ export function sessionSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Pa
 
 interface Session {
   user: string;
+  /** The user's password as it was at sign-in (when it was set): a password set since ends the session. */
+  passwordSetAt: string | undefined;
   csrf: string;
   createdAt: number;
   lastSeen: number;
@@ -75,12 +77,12 @@ export class SessionStore {
 
   constructor(private readonly settings: SessionSettings) {}
 
-  create(user: string): { id: string; csrf: string } {
+  create(user: string, passwordSetAt: string | undefined): { id: string; csrf: string } {
     this.sweep();
     const id = randomBytes(32).toString('base64url');
     const csrf = randomBytes(32).toString('base64url');
     const now = this.settings.now();
-    this.sessions.set(sha256(id), { user, csrf, createdAt: now, lastSeen: now });
+    this.sessions.set(sha256(id), { user, passwordSetAt, csrf, createdAt: now, lastSeen: now });
     return { id, csrf };
   }
 
@@ -271,8 +273,10 @@ export function sessionAuth(deps: SessionDeps): SessionAuth {
     if (!id) return undefined;
     const session = sessions.get(id);
     if (!session) return undefined;
+    // A user removed, or a password set since sign-in (here or by `handover users password`), ends the session.
+    deps.users.reloadIfChanged();
     const user = deps.users.byName(session.user);
-    if (!user) {
+    if (!user || deps.users.passwordChangedAt(session.user) !== session.passwordSetAt) {
       sessions.destroy(id);
       return undefined;
     }
@@ -336,7 +340,7 @@ export function sessionAuth(deps: SessionDeps): SessionAuth {
           throw new ApiError(401, 'badCredentials', BAD_CREDENTIALS);
         }
         guard.succeeded(name);
-        const { id, csrf } = sessions.create(user.name);
+        const { id, csrf } = sessions.create(user.name, deps.users.passwordChangedAt(user.name));
         auditEntry(req, user, { action: 'signIn', outcome: 'applied' });
         reply.header('set-cookie', cookie(req, id, Math.floor(settings.absoluteMs / 1000)));
         reply.header('cache-control', 'no-store');
@@ -409,7 +413,7 @@ export function sessionAuth(deps: SessionDeps): SessionAuth {
         auditEntry(req, user, { action: 'changePassword', outcome: 'applied' });
         const updated = deps.users.byName(user.name) ?? user;
         if (req.sessionId) {
-          const { id, csrf } = sessions.create(user.name);
+          const { id, csrf } = sessions.create(user.name, deps.users.passwordChangedAt(user.name));
           reply.header('set-cookie', cookie(req, id, Math.floor(settings.absoluteMs / 1000)));
           return { user: meOf(updated), csrfToken: csrf };
         }

@@ -11,6 +11,7 @@ import { hashPassword, verifyPassword } from '../../client/admin/passwords';
 import { AuditLog } from '../../client/api/audit';
 import { buildApi } from '../../client/api/server';
 import { SESSION_COOKIE, parseSetCookie } from '../../client/api/session';
+import { runCli } from '../../client/cli/main';
 import { startDevHarness, type CaseHarness } from '../helpers/handover-env';
 import { freshCreditCode } from '../helpers/decisions';
 
@@ -258,6 +259,32 @@ describe('sessions end', () => {
     const idle = sessionOf(await signIn('liwei', 'Xiejiawan-new-2026'));
     clock += 8 * 3600_000 + 1000;
     expect((await get(idle)).statusCode).toBe(401);
+  });
+});
+
+describe('a password reset from the server', () => {
+  it('`handover users password` hands out a new password to be changed, and ends the user’s sessions in the running API', async () => {
+    clock += LOCK_MS + 1000;
+    const s = sessionOf(await signIn('liwei', 'Xiejiawan-new-2026'));
+    const saved = { users: process.env.HANDOVER_USERS_FILE, audit: process.env.HANDOVER_AUDIT_FILE };
+    process.env.HANDOVER_USERS_FILE = join(dir, 'users.json');
+    process.env.HANDOVER_AUDIT_FILE = join(dir, 'audit.jsonl');
+    const out: string[] = [];
+    try {
+      expect(await runCli(['users', 'password', 'liwei'], { out: (l) => out.push(l), err: (l) => out.push(l) })).toBe(0);
+    } finally {
+      process.env.HANDOVER_USERS_FILE = saved.users;
+      process.env.HANDOVER_AUDIT_FILE = saved.audit;
+    }
+    const password = /：([a-z2-9]{4}(?:-[a-z2-9]{4}){3})$/.exec(out[0]!)?.[1];
+    expect(password).toBeDefined();
+    expect((await app.inject({ method: 'GET', url: '/api/me', headers: { cookie: s.cookie } })).statusCode).toBe(401);
+    expect((await signIn('liwei', 'Xiejiawan-new-2026')).statusCode).toBe(401);
+    const fresh = sessionOf(await signIn('liwei', password!));
+    const cases = await app.inject({ method: 'GET', url: '/api/cases', headers: { cookie: fresh.cookie } });
+    expect(cases.json().error.code).toBe('passwordChangeRequired');
+    expect(audit.read().at(-1)).toMatchObject({ action: 'signIn', user: 'liwei', outcome: 'applied' });
+    expect(audit.read().some((r) => r.action === 'resetPassword' && r.detail === 'liwei')).toBe(true);
   });
 });
 

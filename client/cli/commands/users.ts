@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { loadApiSettings } from '../../../config/api';
 import { ROLES, ROLE_NAMES, RoleSchema } from '../../../machines/roles';
 import { UsersStore } from '../../admin/users';
+import { generatePassword } from '../../admin/passwords';
 import { AuditLog } from '../../api/audit';
 import { runApiServer } from '../../api/run';
 import { t } from '../i18n';
@@ -57,6 +58,19 @@ export function registerUserCommands(program: Command, ctx: CliContext): void {
       const { json, lang: out } = ctx.globals();
       if (json) return printJson(ctx.io, { name, token });
       ctx.io.out(t(out, { zh: `${name} 的新令牌（只显示这一次）：${token}`, en: `new token for ${name} (shown this once only): ${token}` }));
+    });
+
+  users
+    .command('password')
+    .description(t(lang, { zh: '为用户设置新的初始密码（只显示这一次；首次登录须修改；其登录会话随即失效）', en: 'set a new initial password for a user (shown once; to be changed at the next sign-in; its sessions end)' }))
+    .argument('<name>', t(lang, { zh: '用户名', en: 'user name' }))
+    .action(async (name: string) => {
+      const password = generatePassword();
+      await usersStore().setPassword(name, password, { mustChange: true, policy: false });
+      new AuditLog(loadApiSettings().auditFile).record({ user: process.env.USER ?? 'cli', role: 'admin', org: 'cli', action: 'resetPassword', outcome: 'applied', detail: name });
+      const { json, lang: out } = ctx.globals();
+      if (json) return printJson(ctx.io, { name, password });
+      ctx.io.out(t(out, { zh: `${name} 的初始密码（只显示这一次，首次登录须修改）：${password}`, en: `initial password for ${name} (shown once; to be changed at the next sign-in): ${password}` }));
     });
 
   program
