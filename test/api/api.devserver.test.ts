@@ -144,11 +144,17 @@ describe('HTTP API', () => {
     expect(again.statusCode).toBe(200);
     expect(again.json().duplicate).toBe(true);
     expect((await caseState(env.client, caseId)).decisions).toBe(1);
+    // The same request id for another decision: refused (409), nothing applied, recorded as refused.
+    const conflict = await call('POST', `/api/cases/${caseId}/decisions`, 'district', { type: 'SURVEY_CONFIRMED', requestId: 'api-t-1' });
+    expect(conflict.statusCode).toBe(409);
+    expect(conflict.json().error).toMatchObject({ code: 'requestIdConflict', message: { zh: expect.stringContaining('api-t-1') } });
+    expect((await caseState(env.client, caseId)).decisions).toBe(1);
     const timeline = (await call('GET', `/api/cases/${caseId}/timeline`, 'township')).json();
     expect(timeline).toHaveLength(1);
     expect(timeline[0]).toMatchObject({ type: 'SURVEY_SUBMITTED', actor: { role: 'districtCivilAffairs', org: '九龙坡区', user: 'district' } });
     const records = env.audit.read().filter((r) => r.action === 'decide' && r.user === 'district');
-    expect(records.map((r) => r.outcome)).toEqual(['invalid', 'applied', 'duplicate']);
+    expect(records.map((r) => r.outcome)).toEqual(['invalid', 'applied', 'duplicate', 'refused']);
+    expect(records[3]).toMatchObject({ code: 'requestIdConflict', requestId: 'api-t-1' });
     expect(records[1]).toMatchObject({ role: 'districtCivilAffairs', org: '九龙坡区', caseId, eventType: 'SURVEY_SUBMITTED', requestId: 'api-t-1', method: 'POST' });
     expect(Date.parse(records[1]!.at)).toBeGreaterThan(Date.now() - 60_000);
   });
@@ -168,6 +174,21 @@ describe('HTTP API', () => {
     expect(stage.json().error.code).toBe('wrongStage');
     expect((await caseState(env.client, caseId)).decisions).toBe(2);
     expect(env.audit.read().filter((r) => r.outcome === 'refused').map((r) => r.code)).toEqual(expect.arrayContaining(['wrongOrganisation', 'wrongRole', 'wrongStage']));
+  });
+
+  it('answers a decision on a terminated case with 409 caseClosed, and shows the real status', async () => {
+    const closedCode = freshCreditCode();
+    const started = await call('POST', '/api/cases', 'district', { ...opening, creditCode: closedCode, enterpriseName: '已终止测试厂' });
+    expect(started.statusCode).toBe(201);
+    await env.client.workflow.getHandle(`handover-${closedCode}`).terminate('API test: a terminated case');
+    const res = await call('POST', `/api/cases/handover-${closedCode}/decisions`, 'district', { type: 'SURVEY_SUBMITTED', data: PAYLOADS.SURVEY_SUBMITTED });
+    expect(res.statusCode).toBe(409);
+    expect(res.json().error.code).toBe('caseClosed');
+    expect(res.json().error.message.zh).toContain('已被强制终止');
+    expect(env.audit.read().at(-1)).toMatchObject({ action: 'decide', caseId: `handover-${closedCode}`, outcome: 'refused', code: 'caseClosed' });
+    const view = await call('GET', `/api/cases/handover-${closedCode}`, 'district');
+    expect(view.statusCode).toBe(200);
+    expect(view.json().state.status).toBe('terminated');
   });
 
   it('shows a case with its deadlines explained and the diagram with the current state highlighted', async () => {
