@@ -256,7 +256,7 @@ describe('no accepted decision can fail in the handler', () => {
           gateOrStep(node, mutate(valid, mutations));
         },
       ),
-      { seed: SEED, numRuns: 2500 },
+      { seed: SEED, numRuns: 1500 },
     );
   });
 });
