@@ -4,6 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { workflowBundleOptions } from '../../config/workflow-bundle';
 import type { NoticeFile } from '../../machines/calendar';
 
 const ROOT = join(__dirname, '..', '..');
@@ -22,7 +23,7 @@ export async function bundleWithNotice(fixture: NoticeFile): Promise<WorkflowBun
   const webpack = require(require.resolve('webpack', { paths: [require.resolve('@temporalio/worker')] })) as typeof import('webpack');
   const calendarDir = join(ROOT, 'machines', 'calendar');
   return bundleWorkflowCode({
-    workflowsPath: require.resolve('../../workflows'),
+    ...workflowBundleOptions(),
     logger: { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error },
     webpackConfigHook: (config) => {
       config.plugins = [
