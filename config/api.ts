@@ -9,6 +9,8 @@ export interface ApiSettings {
   usersFile: string;
   auditFile: string;
   reportsDir: string;
+  /** HANDOVER_TRUST_PROXY: `true`, or the proxies' addresses or subnets (comma-separated), e.g. 127.0.0.1,10.0.0.0/8. */
+  trustProxy?: boolean | string;
 }
 
 /**
@@ -28,10 +30,15 @@ export function loadApiSettings(env: NodeJS.ProcessEnv = process.env): ApiSettin
     usersFile: env.HANDOVER_USERS_FILE ?? join(data, 'users.json'),
     auditFile: env.HANDOVER_AUDIT_FILE ?? join(data, 'audit.jsonl'),
     reportsDir: env.HANDOVER_REPORTS_DIR ?? join(data, 'reports'),
+    ...(env.HANDOVER_TRUST_PROXY ? { trustProxy: trustProxyOf(env.HANDOVER_TRUST_PROXY) } : {}),
   };
 }
 
 /** Where the system keeps its files: HANDOVER_DATA_DIR, or `data/` in the project. */
 export function dataDir(env: NodeJS.ProcessEnv = process.env): string {
   return env.HANDOVER_DATA_DIR ? resolve(env.HANDOVER_DATA_DIR) : join(ROOT, 'data');
+}
+
+function trustProxyOf(v: string): boolean | string {
+  return v === 'true' || v === 'false' ? v === 'true' : v;
 }

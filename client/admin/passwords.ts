@@ -1,7 +1,7 @@
 // Passwords: hashed with scrypt (memory-hard; node:crypto, no dependency), the parameters stored with each hash so
 // they can be raised later without invalidating old hashes; compared in constant time; a policy for new passwords.
 import { randomBytes, randomInt, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
-import type { Localized } from '../errors';
+import { HandoverError, type Localized } from '../errors';
 
 /**
  * scrypt cost: N = 2^17, r = 8, p = 1 (128 MiB and a few hundred ms per hash; the OWASP Password Storage Cheat
@@ -16,9 +16,48 @@ export function scryptParams(env: NodeJS.ProcessEnv = process.env): { N: number;
 
 const KEY_LENGTH = 32;
 
+/**
+ * Each hash takes 128 × N × r bytes (128 MiB at the default), so only a few run at once and a bounded number wait:
+ * a burst of sign-ins cannot exhaust the server's memory. Beyond that, PasswordCheckBusyError (HTTP 503).
+ */
+export const MAX_CONCURRENT_HASHES = 2;
+export const MAX_WAITING_HASHES = 64;
+let running = 0;
+const waiting: Array<() => void> = [];
+
+export class PasswordCheckBusyError extends HandoverError {
+  override name = 'PasswordCheckBusyError';
+  readonly code = 'busy';
+  readonly httpStatus = 503;
+  constructor() {
+    super({ zh: '登录请求过多，请稍后再试', en: 'too many sign-ins at once; try again shortly' });
+  }
+}
+
+async function withSlot<T>(work: () => Promise<T>): Promise<T> {
+  if (running >= MAX_CONCURRENT_HASHES) {
+    if (waiting.length >= MAX_WAITING_HASHES) throw new PasswordCheckBusyError();
+    await new Promise<void>((wake) => waiting.push(wake)); // woken with the slot of a finished hash
+  } else {
+    running++;
+  }
+  try {
+    return await work();
+  } finally {
+    const next = waiting.shift();
+    if (next) next(); // the slot passes on: `running` stays
+    else running--;
+  }
+}
+
+/** Hashes running or waiting now (tests). */
+export function hashingLoad(): { running: number; waiting: number } {
+  return { running, waiting: waiting.length };
+}
+
 function derive(password: string, salt: Buffer, params: { N: number; r: number; p: number }): Promise<Buffer> {
   const options: ScryptOptions = { ...params, maxmem: 256 * params.N * params.r + 1024 * 1024 };
-  return new Promise((done, fail) => scrypt(password.normalize('NFC'), salt, KEY_LENGTH, options, (err, key) => (err ? fail(err) : done(key))));
+  return withSlot(() => new Promise((done, fail) => scrypt(password.normalize('NFC'), salt, KEY_LENGTH, options, (err, key) => (err ? fail(err) : done(key)))));
 }
 
 /** `scrypt$<log2 N>$<r>$<p>$<salt base64url>$<key base64url>` */

@@ -25,6 +25,7 @@ export async function runApiServer(overrides: Partial<ApiSettings> = {}): Promis
     users: new UsersStore(settings.usersFile),
     audit: new AuditLog(settings.auditFile),
     reportsDir: settings.reportsDir,
+    trustProxy: settings.trustProxy,
   });
   try {
     await app.listen({ port: settings.port, host: settings.host });

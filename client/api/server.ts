@@ -48,6 +48,8 @@ export interface ApiDeps {
   consoleDir?: string;
   /** Session cookie, lockout and rate-limit settings (client/api/session.ts); defaults there. */
   session?: Partial<SessionSettings>;
+  /** Fastify's trustProxy: true, or the proxies' addresses (HANDOVER_TRUST_PROXY); default none. */
+  trustProxy?: boolean | string;
   logger?: boolean;
   /** The case record store the timeline is read from; default from settings (client/case-record.ts). */
   record?: CaseRecordStore;
@@ -123,7 +125,8 @@ const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: Erro
 
 /** Builds the app (not listening). Close it with `app.close()`. */
 export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
-  const app = Fastify({ logger: deps.logger ?? false, bodyLimit: 1_000_000 });
+  // trustProxy: behind a reverse proxy, the client's address (sign-in limits, audit log) comes from X-Forwarded-For.
+  const app = Fastify({ logger: deps.logger ?? false, bodyLimit: 1_000_000, ...(deps.trustProxy !== undefined ? { trustProxy: deps.trustProxy } : {}) });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 

@@ -328,3 +328,21 @@ describe('the first administrator', () => {
     }
   });
 });
+
+describe('a burst of sign-ins', () => {
+  it('runs at most two password hashes at once and queues a bounded number; the rest answer 503 at once', async () => {
+    clock += LOCK_MS + 1000;
+    const { hashingLoad, MAX_CONCURRENT_HASHES, MAX_WAITING_HASHES } = await import('../../client/admin/passwords');
+    let peak = 0;
+    const sampler = setInterval(() => (peak = Math.max(peak, hashingLoad().running)), 1);
+    const burst = await Promise.all(Array.from({ length: 80 }, (_, i) => signIn(`burst-${i}`, 'Burst-password-2026')));
+    clearInterval(sampler);
+    const statuses = burst.map((r) => r.statusCode);
+    expect(statuses.filter((s) => s === 401)).toHaveLength(MAX_CONCURRENT_HASHES + MAX_WAITING_HASHES);
+    const busy = burst.filter((r) => r.statusCode === 503);
+    expect(busy).toHaveLength(80 - MAX_CONCURRENT_HASHES - MAX_WAITING_HASHES);
+    expect(busy[0]!.json().error).toMatchObject({ code: 'busy', message: { zh: '登录请求过多，请稍后再试' } });
+    expect(peak).toBeLessThanOrEqual(MAX_CONCURRENT_HASHES);
+    expect(hashingLoad()).toEqual({ running: 0, waiting: 0 });
+  });
+});
