@@ -43,7 +43,7 @@ beforeAll(async () => {
   client = new Client({ connection });
   robot = await startWebhookReceiver();
   workers.push(await startWorkerProcess({ address: server.address, taskQueue, dataDir, webhookUrl: robot.url, extra: { HANDOVER_DELIVERY_POLL: '100ms' } }));
-});
+}, 180_000); // a dev server start and a worker start (it bundles the workflows)
 
 afterAll(async () => {
   for (const w of workers) await w.kill();
@@ -135,5 +135,5 @@ describe('fault injection: the server restarted while timers are due', () => {
       outbox.close();
       await record.close();
     }
-  });
+  }, 240_000); // a server restart and twelve cases' work: generous for a loaded machine
 });

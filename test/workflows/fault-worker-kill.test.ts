@@ -126,5 +126,5 @@ describe('fault injection: a worker killed while cases receive decisions', () =>
     // Senders whose answer was lost resent; a resend of an applied request is answered as a duplicate, never applied again.
     for (const a of acks.filter((x) => x.duplicate)) expect(a.resent).toBeGreaterThan(0);
     console.log(`[fault-worker-kill] ${ackedBeforeKill} decisions acknowledged before SIGKILL, ${errors} sends failed and were resent, ${acks.filter((a) => a.duplicate).length} answered as duplicates`);
-  });
+  }, 240_000); // two worker start-ups (each bundles the workflows) take most of it; generous for a loaded machine
 });
