@@ -236,4 +236,21 @@ describe('web console in headless Chromium', () => {
     expect(env.audit.read().filter((r) => r.user === 'newcomer').map((r) => `${r.action}:${r.outcome}`)).toEqual(['signIn:applied', 'changePassword:invalid', 'changePassword:applied', 'signOut:applied']);
     await context.close();
   });
+
+  it('signs in on a phone-width screen (390 px) without sideways scrolling', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN', isMobile: true, hasTouch: true });
+    const page = await context.newPage();
+    const overflow = () => page.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth);
+    await page.goto(`${base}/`);
+    await page.getByTestId('login').waitFor();
+    expect(await overflow()).toBeLessThanOrEqual(390);
+    await page.screenshot({ path: join(SHOTS, '07-sign-in-390.png') });
+    await page.getByTestId('login-name').fill('yangjiaping');
+    await page.getByTestId('login-password').fill(passwords.yangjiaping);
+    await page.getByTestId('sign-in').click();
+    await page.getByTestId('case-list').waitFor();
+    await page.screenshot({ path: join(SHOTS, '08-signed-in-390.png') });
+    expect(await page.getByTestId('who').isVisible()).toBe(true);
+    await context.close();
+  });
 });
