@@ -89,3 +89,8 @@ export function listNotifications(outbox: Outbox, filter: NotificationFilter = {
 export function notificationSummary(outbox: Outbox, filter: Pick<NotificationFilter, 'caseId' | 'district'> = {}) {
   return outbox.summary(filter);
 }
+
+/** Puts a given-up (`failed`) notification back in the delivery queue, due now; false when it is not failed. */
+export function requeueNotification(outbox: Outbox, key: string, now = new Date()): boolean {
+  return outbox.requeue(key, now);
+}

@@ -9,7 +9,7 @@ import { Outbox, idempotencyKey, type Notification } from '../../activities/outb
 import { createActivities } from '../../activities';
 import { DEFAULT_DELIVERY_POLICY, DeliveryDispatcher, loadDeliveryPolicy, nextAttemptAfterFailure, retryDelayMs, type DeliveryPolicy } from '../../activities/delivery';
 import { webhookChannel } from '../../activities/webhook';
-import { listNotifications, notificationSummary } from '../../client/notifications';
+import { listNotifications, notificationSummary, requeueNotification } from '../../client/notifications';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver';
 
 const ROOT = resolve(__dirname, '../..');
@@ -178,7 +178,7 @@ describe('delivery dispatcher', () => {
     expect((await dispatcher.runOnce()).claimed).toBe(0);
 
     receiver.mode = 'ok';
-    expect(outbox.requeue(row.key, new Date(clock.now))).toBe(true);
+    expect(requeueNotification(outbox, row.key, new Date(clock.now))).toBe(true);
     expect(await dispatcher.runOnce()).toMatchObject({ claimed: 1, delivered: 1 });
     expect(outbox.get(row.key)!.delivery.state).toBe('delivered');
     expect(outbox.requeue(row.key, new Date(clock.now))).toBe(false);
