@@ -49,6 +49,8 @@ export interface CalendarUpdateResult {
   unchanged: DeadlineKind[];
   /** True when the case already counted with this version: nothing was changed or recorded. */
   alreadyCurrent?: boolean;
+  /** True when the case's process has ended: it has no pending deadline and keeps its version. */
+  caseClosed?: boolean;
 }
 
 export const calendarUpdatedUpdate = defineUpdate<CalendarUpdateResult, [CalendarUpdateRequest]>('calendarUpdated');
@@ -202,9 +204,9 @@ export function installCalendarUpgrade(h: CalendarUpgradeHost): void {
       const refusal = calendarUpdateRefusal(context, request);
       if (refusal) throw refusalFailure(refusal);
       const fromVersion = caseCalendarVersion(context);
-      if (request.version === fromVersion || h.host.done) {
-        return { caseId: context.caseId, fromVersion, toVersion: fromVersion, changes: [], unchanged: [], alreadyCurrent: true };
-      }
+      const unchanged = { caseId: context.caseId, fromVersion, toVersion: fromVersion, changes: [], unchanged: [] };
+      if (request.version === fromVersion) return { ...unchanged, alreadyCurrent: true };
+      if (h.host.done) return { ...unchanged, caseClosed: true };
       const plan = planCalendarUpdate(context, h.host.pending(), request.version);
       h.host.amend(plan.context, plan.dueAt);
       h.addEntry({ kind: 'note', type: 'calendarUpdated', data: plan.result });

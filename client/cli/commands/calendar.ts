@@ -168,6 +168,10 @@ export function rolloutLines(report: RolloutReport, lang: Lang): string[] {
   const lines: string[] = [];
   let moved = 0;
   for (const c of report.cases) {
+    if (c.caseClosed) {
+      lines.push(t(lang, { zh: `${c.caseId}：流程已结束，无待到期期限`, en: `${c.caseId}: process ended, no pending deadline` }));
+      continue;
+    }
     if (c.alreadyCurrent) {
       lines.push(t(lang, { zh: `${c.caseId}：已是版本 ${c.fromVersion}，无变动`, en: `${c.caseId}: already on version ${c.fromVersion}, nothing changed` }));
       continue;
