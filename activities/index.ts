@@ -2,7 +2,8 @@
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { Outbox, idempotencyKey, type DeliveryState, type Notification } from './outbox';
+import { Outbox, idempotencyKey, type DeliveryState, type Notification, type OutboxStore } from './outbox';
+import { openOutboxStore, outboxSettingsFromEnv } from './outbox-open';
 import { buildMonthlyReport, monthlyReportPaths, writeMonthlyReport, type MonthlyReportRequest, type ReportFiles } from './reports/monthly';
 import { openCaseRecordStore, sqliteRecordFile, type CaseRecordEntry, type CaseRecordStore } from './case-record';
 
@@ -11,8 +12,8 @@ export interface ActivityDeps {
   dataDir: string;
   /** Group-robot webhook for notifications; none = outbox only. */
   webhookUrl?: string;
-  /** An outbox to share (tests); by default `<dataDir>/outbox.sqlite`. */
-  outbox?: Outbox;
+  /** An outbox to share (tests); by default from HANDOVER_OUTBOX_DATABASE_URL / HANDOVER_RECORD_DATABASE_URL, else `<dataDir>/outbox.sqlite`. */
+  outbox?: OutboxStore;
   /** A Temporal client, for activities that read cases (the monthly report queries each case). */
   client?: Client;
   /** Where monthly reports are written; by default `<dataDir>/reports`. */
@@ -38,7 +39,7 @@ export interface NotifyResult {
 
 export function createActivities(deps: ActivityDeps) {
   let outbox = deps.outbox;
-  const box = () => (outbox ??= new Outbox(join(deps.dataDir, 'outbox.sqlite')));
+  const box = () => (outbox ??= openOutboxStore(outboxSettingsFromEnv(deps.dataDir)));
   let record: Promise<CaseRecordStore> | undefined = deps.record ? Promise.resolve(deps.record) : undefined;
   const recordStore = () =>
     (record ??= openCaseRecordStore({
@@ -61,7 +62,7 @@ export function createActivities(deps: ActivityDeps) {
      * webhook the outbox is the channel and the row is recorded as delivered there. Idempotent by key.
      */
     async notify(n: Notification): Promise<NotifyResult> {
-      const { row, created } = box().record(n, new Date(), deps.webhookUrl ? {} : { deliveredVia: 'outbox' });
+      const { row, created } = await box().record(n, new Date(), deps.webhookUrl ? {} : { deliveredVia: 'outbox' });
       return { key: row.key, status: created ? 'recorded' : 'alreadyRecorded', delivery: row.delivery.state };
     },
 

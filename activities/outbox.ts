@@ -1,6 +1,8 @@
-// The persistent notification outbox: one SQLite row per notification, unique by its idempotency key,
-// with the row's delivery state. `notify` only records rows; the delivery dispatcher
-// (activities/delivery/) claims due rows, posts them and records how each attempt went.
+// The persistent notification outbox: one row per notification, unique by its idempotency key, with the row's
+// delivery state. `notify` only records rows; the delivery dispatcher (activities/delivery/) claims due rows,
+// posts them and records how each attempt went. This file holds the shared types, the `OutboxStore` interface
+// and its SQLite implementation (the default, one file per data folder); activities/outbox-postgres.ts holds the
+// PostgreSQL one (cluster mode), and activities/outbox-open.ts chooses between them from the settings.
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -78,6 +80,37 @@ export function outboxFile(dataDir: string): string {
   return join(dataDir, 'outbox.sqlite');
 }
 
+/** A value, or a promise of it: the SQLite outbox answers at once, the PostgreSQL one later. Callers always `await`. */
+export type Awaitable<T> = T | Promise<T>;
+
+export interface OutboxSummary {
+  counts: Record<DeliveryState, number>;
+  oldestUndelivered?: string;
+  failingSince?: string;
+}
+
+/**
+ * What `notify`, the delivery dispatcher and the client need of an outbox. Implemented by `Outbox` (SQLite,
+ * synchronous: its methods return values, which `await` passes through) and `PostgresOutbox` (promises).
+ * Instants are passed in (not read from the database's clock) so tests can drive a fake clock.
+ */
+export interface OutboxStore {
+  /** Where the rows live, for logs: a file path or a database URL without its password. */
+  readonly location: string;
+  /** Records the notification unless its key is there already; the stored row either way. */
+  record(n: Notification, now?: Date, opts?: { deliveredVia?: string }): Awaitable<{ row: OutboxRow; created: boolean }>;
+  get(key: string): Awaitable<OutboxRow | undefined>;
+  /** Leases up to `limit` due rows to `owner` until `now + leaseMs`; no two owners hold one row at once. */
+  claimDue(owner: string, now: Date, leaseMs: number, limit: number): Awaitable<OutboxRow[]>;
+  markDelivered(key: string, channel: string, now?: Date): Awaitable<boolean>;
+  markFailure(key: string, owner: string, error: string, now: Date, nextAttemptAt: Date | undefined): Awaitable<boolean>;
+  release(key: string, owner: string): Awaitable<void>;
+  requeue(key: string, now?: Date): Awaitable<boolean>;
+  list(filter?: OutboxFilter): Awaitable<OutboxRow[]>;
+  summary(filter?: Pick<OutboxFilter, 'caseId' | 'district'>): Awaitable<OutboxSummary>;
+  close(): Awaitable<void>;
+}
+
 const COLUMNS_ADDED: Array<[string, string]> = [
   ['state', "TEXT NOT NULL DEFAULT 'pending'"],
   ['next_attempt_at', 'TEXT'],
@@ -89,7 +122,8 @@ const COLUMNS_ADDED: Array<[string, string]> = [
   ['claimed_until', 'TEXT'],
 ];
 
-export class Outbox {
+/** The SQLite outbox (default): one file per data folder, shared by the processes that open it. */
+export class Outbox implements OutboxStore {
   private readonly db: Database.Database;
 
   constructor(readonly path: string) {
@@ -266,7 +300,7 @@ export class Outbox {
   }
 
   /** How many rows are in each delivery state, and the oldest row still waiting for delivery. */
-  summary(filter: Pick<OutboxFilter, 'caseId' | 'district'> = {}): { counts: Record<DeliveryState, number>; oldestUndelivered?: string; failingSince?: string } {
+  summary(filter: Pick<OutboxFilter, 'caseId' | 'district'> = {}): OutboxSummary {
     const where: string[] = [];
     const args: string[] = [];
     if (filter.caseId !== undefined) {
@@ -288,8 +322,12 @@ export class Outbox {
     return { counts, ...(open.oldest ? { oldestUndelivered: open.oldest } : {}), ...(open.failing ? { failingSince: open.failing } : {}) };
   }
 
+  get location(): string {
+    return this.path;
+  }
+
   close(): void {
-    this.db.close();
+    if (this.db.open) this.db.close();
   }
 }
 

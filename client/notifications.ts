@@ -1,16 +1,24 @@
 // Reading the notification outbox with each row's delivery state: for the HTTP API, the console and the CLI.
+// Every function is async: the outbox is a SQLite file by default, a PostgreSQL table in cluster mode.
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { DELIVERY_STATES, Outbox, outboxFile, type DeliveryState, type OutboxRow } from '../activities/outbox';
+import { DELIVERY_STATES, Outbox, outboxFile, type DeliveryState, type OutboxRow, type OutboxStore, type OutboxSummary } from '../activities/outbox';
+import { openOutboxStore, outboxSettingsFromEnv } from '../activities/outbox-open';
 
-/** The outbox the worker writes: `<HANDOVER_DATA_DIR>/outbox.sqlite`, `data/outbox.sqlite` by default. */
+const defaultDataDir = (env: NodeJS.ProcessEnv) => resolve(env.HANDOVER_DATA_DIR ?? join(__dirname, '..', 'data'));
+
+/** The SQLite outbox the worker writes when no database is set: `<HANDOVER_DATA_DIR>/outbox.sqlite`, `data/outbox.sqlite` by default. */
 export function defaultOutboxFile(env: NodeJS.ProcessEnv = process.env): string {
-  return outboxFile(resolve(env.HANDOVER_DATA_DIR ?? join(__dirname, '..', 'data')));
+  return outboxFile(defaultDataDir(env));
 }
 
-/** Opens the outbox (creating an empty one if the worker has not written it yet); close it when done. */
-export function openOutbox(file: string = defaultOutboxFile()): Outbox {
-  return new Outbox(file);
+/**
+ * Opens the outbox the worker writes: the given SQLite file, or by the environment the PostgreSQL outbox
+ * (HANDOVER_OUTBOX_DATABASE_URL, else HANDOVER_RECORD_DATABASE_URL) or `<HANDOVER_DATA_DIR>/outbox.sqlite`
+ * (created empty if the worker has not written it yet). Close it when done (`await outbox.close()`).
+ */
+export function openOutbox(file?: string, env: NodeJS.ProcessEnv = process.env): OutboxStore {
+  return file !== undefined ? new Outbox(file) : openOutboxStore(outboxSettingsFromEnv(defaultDataDir(env), env));
 }
 
 export const DeliverySchema = z.object({
@@ -78,19 +86,19 @@ export function notificationView(row: OutboxRow): NotificationView {
 }
 
 /** One page of notifications, oldest first, each with its delivery state. */
-export function listNotifications(outbox: Outbox, filter: NotificationFilter = {}): NotificationPage {
+export async function listNotifications(outbox: OutboxStore, filter: NotificationFilter = {}): Promise<NotificationPage> {
   const limit = Math.max(1, Math.min(1000, Math.floor(filter.limit ?? 100)));
-  const rows = outbox.list({ ...filter, limit: limit + 1 });
+  const rows = await outbox.list({ ...filter, limit: limit + 1 });
   const items = rows.slice(0, limit).map(notificationView);
   return { items, ...(rows.length > limit ? { nextAfterId: items.at(-1)!.id } : {}) };
 }
 
 /** Counts per delivery state, the oldest undelivered row and since when rows have been failing. */
-export function notificationSummary(outbox: Outbox, filter: Pick<NotificationFilter, 'caseId' | 'district'> = {}) {
+export async function notificationSummary(outbox: OutboxStore, filter: Pick<NotificationFilter, 'caseId' | 'district'> = {}): Promise<OutboxSummary> {
   return outbox.summary(filter);
 }
 
 /** Puts a given-up (`failed`) notification back in the delivery queue, due now; false when it is not failed. */
-export function requeueNotification(outbox: Outbox, key: string, now = new Date()): boolean {
+export async function requeueNotification(outbox: OutboxStore, key: string, now = new Date()): Promise<boolean> {
   return outbox.requeue(key, now);
 }

@@ -1,14 +1,15 @@
 // The delivery dispatcher: runs beside the worker, claims outbox rows that are due, posts each through a
-// channel and records the outcome per row. Several dispatchers (worker processes) may share one outbox file:
-// claims are leases taken in one write transaction, so no two of them post the same row at the same time.
+// channel and records the outcome per row. Several dispatchers (worker processes) may share one outbox (a SQLite
+// file, or the PostgreSQL table of cluster mode): claims are leases taken atomically, so no two of them post the
+// same row at the same time.
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
-import type { Outbox } from '../outbox';
+import type { OutboxStore } from '../outbox';
 import type { DeliveryChannel } from './channel';
 import { DEFAULT_DELIVERY_POLICY, nextAttemptAfterFailure, type DeliveryPolicy } from './policy';
 
 export interface DispatcherOptions {
-  outbox: Outbox;
+  outbox: OutboxStore;
   channel: DeliveryChannel;
   policy?: Partial<DeliveryPolicy>;
   /** Names this dispatcher in claims; unique per process by default. */
@@ -48,12 +49,12 @@ export class DeliveryDispatcher {
   /** Claims the rows due now and attempts each once (concurrently); resolves when every outcome is recorded. */
   async runOnce(): Promise<RoundResult> {
     const { outbox, channel } = this.opts;
-    const rows = outbox.claimDue(this.owner, new Date(this.clock()), this.policy.leaseMs, this.policy.batchSize);
+    const rows = await outbox.claimDue(this.owner, new Date(this.clock()), this.policy.leaseMs, this.policy.batchSize);
     const result: RoundResult = { claimed: rows.length, delivered: 0, failed: 0, gaveUp: 0 };
     await Promise.all(
       rows.map(async (row) => {
         if (this.aborter.signal.aborted) {
-          outbox.release(row.key, this.owner);
+          await outbox.release(row.key, this.owner);
           return;
         }
         const signal = AbortSignal.any([this.aborter.signal, AbortSignal.timeout(this.policy.postTimeoutMs)]);
@@ -62,13 +63,13 @@ export class DeliveryDispatcher {
         } catch (err) {
           if (this.aborter.signal.aborted) {
             // Cut short by stop(): not the receiver's fault; the row is free again for the next dispatcher.
-            outbox.release(row.key, this.owner);
+            await outbox.release(row.key, this.owner);
             return;
           }
           const now = this.clock();
           const next = nextAttemptAfterFailure(row.attempts + 1, Date.parse(row.retryFrom), now, this.policy, this.random);
           const message = err instanceof Error ? err.message : String(err);
-          outbox.markFailure(row.key, this.owner, message, new Date(now), next === undefined ? undefined : new Date(next));
+          await outbox.markFailure(row.key, this.owner, message, new Date(now), next === undefined ? undefined : new Date(next));
           if (next === undefined) {
             result.gaveUp++;
             this.log(`gave up ${row.key} after ${row.attempts + 1} attempts: ${message}`);
@@ -78,7 +79,7 @@ export class DeliveryDispatcher {
           }
           return;
         }
-        outbox.markDelivered(row.key, channel.name, new Date(this.clock()));
+        await outbox.markDelivered(row.key, channel.name, new Date(this.clock()));
         result.delivered++;
         if (row.attempts > 0) this.log(`${row.key} delivered after ${row.attempts + 1} attempts`);
       }),
@@ -96,7 +97,7 @@ export class DeliveryDispatcher {
         try {
           full = (await this.runOnce()).claimed >= this.policy.batchSize;
         } catch (err) {
-          // The outbox file busy or unreadable for a moment: try again at the next poll.
+          // The outbox busy or unreachable for a moment (file locked, database down): try again at the next poll.
           this.log(`round failed: ${(err as Error).message}`);
         }
         if (!this.running) break;

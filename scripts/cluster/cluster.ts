@@ -412,6 +412,17 @@ export async function startCluster(opts: ClusterOptions): Promise<ClusterInfo> {
   return writeInfo(o);
 }
 
+/**
+ * Only the cluster's PostgreSQL, with the `handover` role and database (no Temporal schemas or services): for tests
+ * of the PostgreSQL stores (case record, outbox). Idempotent; `stopCluster(dataDir)` stops it.
+ */
+export function startClusterPostgres(opts: ClusterOptions): { databaseUrl: string } {
+  const o = resolveOptions(opts);
+  startPostgres(o);
+  ensureRolesAndRecordDatabase(o);
+  return { databaseUrl: `postgres://handover:${encodeURIComponent(o.handoverPassword)}@127.0.0.1:${o.pgPort}/handover` };
+}
+
 /** The info `startCluster` wrote, if any. */
 export function readClusterInfo(dataDir: string): ClusterInfo | undefined {
   const file = infoFile({ dataDir });

@@ -1,13 +1,14 @@
-// A delivery dispatcher as its own process (test/activities/delivery.test.ts runs several on one outbox file):
-// argv: outbox file, webhook url; says `ready`, starts on a line on stdin (so all start together), runs until every
+// A delivery dispatcher as its own process (test/activities/outbox-behaviours.ts runs several on one outbox):
+// argv: outbox (SQLite file, or postgres:// URL), webhook url; says `ready`, starts on a line on stdin (so all start together), runs until every
 // row is delivered or failed, then says how many it delivered.
-import { Outbox } from '../../activities/outbox';
+import { Outbox, type OutboxStore } from '../../activities/outbox';
+import { PostgresOutbox } from '../../activities/outbox-postgres';
 import { DeliveryDispatcher } from '../../activities/delivery';
 import { webhookChannel } from '../../activities/webhook';
 
 async function main(): Promise<void> {
   const [file, url] = process.argv.slice(2);
-  const outbox = new Outbox(file!);
+  const outbox: OutboxStore = /^postgres(ql)?:\/\//.test(file!) ? new PostgresOutbox(file!) : new Outbox(file!);
   const dispatcher = new DeliveryDispatcher({
     outbox,
     channel: webhookChannel(url!),
@@ -22,11 +23,11 @@ async function main(): Promise<void> {
   for (;;) {
     const round = await dispatcher.runOnce();
     delivered += round.delivered;
-    const open = outbox.summary().counts;
+    const open = (await outbox.summary()).counts;
     if (open.pending + open.failing === 0) break;
     if (round.claimed === 0) await new Promise((r) => setTimeout(r, 5));
   }
-  outbox.close();
+  await outbox.close();
   process.stdout.write(`done ${delivered}\n`);
 }
 

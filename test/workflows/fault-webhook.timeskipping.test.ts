@@ -90,19 +90,19 @@ describe('fault injection: the webhook fails while deadlines are due', () => {
       expect(Date.parse(entry.at) - Date.parse(due)).toBeGreaterThanOrEqual(0);
       expect(Date.parse(entry.at) - Date.parse(due)).toBeLessThan(1_000);
     }
-    const rows = listNotifications(h.outbox, { caseId }).items;
+    const rows = (await listNotifications(h.outbox, { caseId })).items;
     expect(rows.map((r) => r.reason).sort()).toEqual(['agreementEscalated', 'agreementReminder', 'majorProblemReported']);
     expect(robot.accepted()).toHaveLength(0);
     // Every row has been tried and is failing; the API's listing shows since when.
-    await eventually(() => {
-      for (const r of listNotifications(h.outbox, { caseId }).items) expect(r.delivery).toMatchObject({ state: 'failing', failingSince: expect.any(String) });
+    await eventually(async () => {
+      for (const r of (await listNotifications(h.outbox, { caseId })).items) expect(r.delivery).toMatchObject({ state: 'failing', failingSince: expect.any(String) });
     }, 5_000);
     expect(h.outbox.get(problem!.key)!.delivery.failingSince).toBe(failing.failingSince);
 
     // The robot recovers: each row is delivered exactly once, and nothing is posted again afterwards.
     robot.mode = 'ok';
-    await eventually(() => {
-      for (const r of listNotifications(h.outbox, { caseId }).items) expect(r.delivery).toMatchObject({ state: 'delivered', channel: 'webhook' });
+    await eventually(async () => {
+      for (const r of (await listNotifications(h.outbox, { caseId })).items) expect(r.delivery).toMatchObject({ state: 'delivered', channel: 'webhook' });
     }, 10_000);
     const postsAfterRecovery = robot.posts.length;
     await new Promise((r) => setTimeout(r, 1_500)); // longer than the retry cap: a second post would show
