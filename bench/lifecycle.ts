@@ -1,5 +1,6 @@
 // Benchmark 1, lifecycle throughput: N whole cases (survey → completion through the 3-year transition) on the
 // time-skipping server; cases/s and decisions/s.   tsx bench/lifecycle.ts [--n 1000] [--smoke]
+import { workerCacheSizing } from '../config/workflow-cache';
 import { LIFECYCLE, runLifecycles } from './lib/cases';
 import { handoverBundle, logger, round, runMain, runPrefix, startWorker, timeSkipping, type BenchOptions } from './lib/common';
 
@@ -46,13 +47,13 @@ export async function run(opts: BenchOptions & { sizes?: number[]; concurrency?:
     // A fresh server per size: the previous size's closed cases do not weigh on the next.
     const ts = await timeSkipping(opts);
     const taskQueue = `bench-lifecycle-${n}-${runPrefix()}`;
-    // The same bound as worker.ts: with the SDK's default cache, 10,000 cases in flight stall the worker in GC.
+    // The same bound as worker.ts (config/workflow-cache.ts): an unbounded cache of 10,000 cases in flight stalled the worker in GC.
     const worker = await startWorker({
       connection: ts.env.nativeConnection,
       namespace: ts.env.namespace,
       taskQueue,
       bundle: await handoverBundle(),
-      options: { maxCachedWorkflows: Number(process.env.HANDOVER_MAX_CACHED_CASES ?? 1000) },
+      options: { maxCachedWorkflows: workerCacheSizing().maxCachedWorkflows },
     });
     try {
       log(`lifecycle: N=${n}, ${concurrency} cases in flight`);

@@ -11,14 +11,13 @@ import * as footprint from './footprint';
 import * as latency from './latency';
 import * as lifecycle from './lifecycle';
 import * as overhead from './overhead';
+import * as perCase from './per-case';
+import { workerCacheSizing } from '../config/workflow-cache';
 import { ROOT, machineInfo, round, type BenchOptions, type MachineInfo } from './lib/common';
 import { TEMPORAL_BIN, TEST_SERVER_BIN } from '../scripts/servers/dev-server';
 
-/**
- * The worker's workflow cache in the footprint run. The SDK's default here (2,310, from the 4 GB heap limit) is
- * more than ~2 MB per cached case fits: the workflow thread stalls in GC, workflow tasks time out. See BENCHMARKS.md.
- */
-const FOOTPRINT_CACHE = 1_000;
+/** The worker's workflow cache in the footprint run: the size worker.ts derives (config/workflow-cache.ts). */
+const FOOTPRINT_CACHE = workerCacheSizing().maxCachedWorkflows;
 
 /** The whole run should stay inside this (the issue's 20 minutes on a fresh clone). */
 const BUDGET_S = 20 * 60;
@@ -64,7 +63,8 @@ async function main(): Promise<void> {
   const cal = await step('5. Calendar', () => calendar.run(opts), calendar.render);
   const lat = await step('2. Decision latency', () => latency.run(opts), latency.render);
   const ovh = await step('3. Host overhead', () => overhead.run({ ...opts, ...(smoke ? {} : { n: 100 }) }), overhead.render);
-  const fp = await step('4. Footprint', () => footprint.run({ ...opts, ...(smoke ? {} : { budgetS: 540, cacheSize: FOOTPRINT_CACHE }) }), footprint.render);
+  const pc = await step('4a. Memory per cached case', () => perCase.run({ ...opts, ...(smoke ? {} : { n: 300 }) }), perCase.render);
+  const fp = await step('4. Footprint', () => footprint.run({ ...opts, ...(smoke ? {} : { budgetS: 420, cacheSize: FOOTPRINT_CACHE }) }), footprint.render);
   // The lifecycle runs last: it gets what is left of the budget, and N = 10,000 only if its projection fits.
   const life = await step(
     '1. Lifecycle throughput',
@@ -76,12 +76,12 @@ async function main(): Promise<void> {
   const totalS = round(elapsedS());
   say(`\nAll benchmarks: ${totalS} s.\n`);
 
-  const doc = renderDoc({ command, machine, loads, totalS, smoke, cal, lat, ovh, fp, life });
+  const doc = renderDoc({ command, machine, loads, totalS, smoke, cal, lat, ovh, pc, fp, life });
   if (write) {
     writeFileSync(join(ROOT, 'BENCHMARKS.md'), doc);
     say(`BENCHMARKS.md written.\n`);
   }
-  const failed = [cal, lat, ovh, fp, life].filter((o) => o.error);
+  const failed = [cal, lat, ovh, pc, fp, life].filter((o) => o.error);
   process.exit(failed.length > 0 ? 1 : 0);
 }
 
@@ -94,6 +94,7 @@ interface Doc {
   cal: Outcome<calendar.CalendarResult>;
   lat: Outcome<latency.LatencyResult>;
   ovh: Outcome<overhead.OverheadResult>;
+  pc: Outcome<perCase.PerCaseResult>;
   fp: Outcome<footprint.FootprintResult>;
   life: Outcome<lifecycle.LifecycleResult>;
 }
@@ -102,6 +103,25 @@ type Verdict = { target: string; met: boolean | undefined; figure: string; why?:
 
 function verdicts(d: Doc): Verdict[] {
   const out: Verdict[] = [];
+  for (const senders of latency.FLOOR_GOALS.senders) {
+    const l = d.lat.result?.levels.find((x) => x.senders === senders);
+    out.push({
+      target: `Decisions at ${senders} sender${senders > 1 ? 's' : ''} near the floor (p50 ≤ ${latency.FLOOR_GOALS.p50}×, p99 ≤ ${latency.FLOOR_GOALS.p99}×, decisions/s ≥ ${latency.FLOOR_GOALS.throughput}× of an Update that does nothing)`,
+      met: l ? latency.meetsFloorGoals(l) : undefined,
+      figure: l
+        ? `p50 ${l.ratio.p50}× (${l.p50} vs ${l.floor.p50} ms), p99 ${l.ratio.p99}× (${l.p99} vs ${l.floor.p99} ms), decisions/s ${l.ratio.throughput}× (${l.decisionsPerS} vs ${l.floor.decisionsPerS})`
+        : (d.lat.error ?? 'not run'),
+    });
+  }
+  const pc = d.pc.result;
+  const pcMax = pc ? Math.max(pc.heapRatio.first, pc.heapRatio.lifecycle) : undefined;
+  out.push({
+    target: 'Memory per cached case at most 2× the bare workflow',
+    met: pcMax !== undefined && Number.isFinite(pcMax) ? pcMax <= 2 : undefined,
+    figure: pc
+      ? `V8 heap ${pc.heapRatio.first}× after the first decision, ${pc.heapRatio.lifecycle}× after all 12 (engine ${pc.subjects.find((s) => s.subject === 'engine')?.afterLifecycle.heapKbPerCase} KB, bare ${pc.subjects.find((s) => s.subject === 'floor')?.afterLifecycle.heapKbPerCase} KB after 12 decisions); worker cache ${pc.derivation.cacheFor.find((c) => c.heapMb === 4144)?.maxCachedWorkflows.toLocaleString('en')} cases for a 4,144 MB heap`
+      : (d.pc.error ?? 'not run'),
+  });
   const o = d.ovh.result;
   out.push({
     target: 'Host overhead at most 1.15× plain Temporal in decisions/s',
@@ -176,10 +196,12 @@ phase B skips 1,100 days and checks every case ended \`done\`/\`completed\`. cas
 
 ${section(d.life, lifecycle.render)}
 
-## 2. Decision latency (dev server)
+## 2. Decision latency against the floor (dev server)
 
-One decision = the Update \`decide\` round trip until the new \`CaseState\` is returned (validator, statechart step, search
-attributes, response). Each sender takes cases through the 12 lifecycle decisions one after another; senders run concurrently.
+One decision = the Update \`decide\` round trip until the reply is back (engine: validator, statechart step, case record
+entry written, search attributes, reply). The floor is \`bench/floor/workflow.ts\`: the same Update, doing nothing, on the
+same server in the same process, measured alternately with the engine. Each sender takes cases through the 12 lifecycle
+decisions one after another; senders run concurrently.
 
 ${section(d.lat, latency.render)}
 
@@ -193,6 +215,12 @@ bundled separately and run by two workers in this process, on one server, altern
 ${section(d.ovh, overhead.render)}
 
 ## 4. Footprint
+
+### 4a. Memory per cached case against the bare workflow
+
+${section(d.pc, perCase.render)}
+
+### 4b. 10,000 running cases on one worker, history, replay
 
 ${section(d.fp, footprint.render)}
 

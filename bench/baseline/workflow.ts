@@ -115,7 +115,7 @@ export async function baselineHandoverWorkflow(input: BaselineInput): Promise<Ba
   };
   const cancel = (...ids: string[]) => (facts.timers = facts.timers.filter((t) => !ids.includes(t.id)));
 
-  if (!input.carried) setDeadline('cityTarget', settings.cityTargetDate, shanghaiDate(Date.now()), 'cityTarget');
+  if (!input.carried && settings.cityTargetDate) setDeadline('cityTarget', settings.cityTargetDate, shanghaiDate(Date.now()), 'cityTarget');
 
   const activeStates = () =>
     facts.stage === 'completed' ? ['completed'] : Object.entries(facts.sub).map(([k, v]) => (facts.stage === 'implementation' ? `implementation.${k}.${v}` : `${k}.${v}`));
@@ -307,7 +307,7 @@ export async function baselineHandoverWorkflow(input: BaselineInput): Promise<Ba
       effects.push({ reason: 'agreementEscalated', dueKey: facts.deadlines.agreement!.due, to: [settings.agreementEscalationTo], clause: '§三(三)', zh: '协议逾期', en: 'agreement overdue' });
     } else if (t.id === 'cityTarget' && !facts.signatures.done) {
       facts.missed.cityTarget = true;
-      effects.push({ reason: 'cityTargetMissed', dueKey: settings.cityTargetDate, to: ['districtCivilAffairs', 'cityCivilAffairs'], clause: '§一(二)', zh: '逾期', en: 'city target missed' });
+      effects.push({ reason: 'cityTargetMissed', dueKey: settings.cityTargetDate ?? '', to: ['districtCivilAffairs', 'cityCivilAffairs'], clause: '§一(二)', zh: '逾期', en: 'city target missed' });
     }
     record({ kind: 'timer', type: t.id, data: { dueAt: new Date(t.dueAt).toISOString() } });
   };

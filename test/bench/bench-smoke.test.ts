@@ -7,6 +7,7 @@ import * as footprint from '../../bench/footprint';
 import * as latency from '../../bench/latency';
 import * as lifecycle from '../../bench/lifecycle';
 import * as overhead from '../../bench/overhead';
+import * as perCase from '../../bench/per-case';
 
 let env: TestWorkflowEnvironment;
 const log = () => {};
@@ -34,17 +35,34 @@ describe('benchmarks (smoke run)', () => {
     expect(lifecycle.render(r)).toContain('| 3 |');
   });
 
-  it('2. latency: percentiles on the dev server are ordered', async () => {
-    const r = await latency.run({ smoke: true, devAddress: devServerAddress(), senders: [1, 3], log });
+  it('2. latency: engine and floor percentiles on the dev server are ordered, ratios computed from them', async () => {
+    const r = await latency.run({ smoke: true, devAddress: devServerAddress(), senders: [1, 3], rounds: 2, log });
     expect(r.levels.map((l) => l.senders)).toEqual([1, 3]);
     for (const l of r.levels) {
-      expect(l.decisions).toBeGreaterThan(0);
-      positive(l.p50);
-      expect(l.p50).toBeLessThanOrEqual(l.p95);
-      expect(l.p95).toBeLessThanOrEqual(l.p99);
-      expect(l.p99).toBeLessThanOrEqual(l.max);
-      positive(l.decisionsPerS);
+      for (const f of [l, l.floor]) {
+        expect(f.decisions).toBeGreaterThan(0);
+        positive(f.p50);
+        expect(f.p50).toBeLessThanOrEqual(f.p95);
+        expect(f.p95).toBeLessThanOrEqual(f.p99);
+        expect(f.p99).toBeLessThanOrEqual(f.max);
+        positive(f.decisionsPerS);
+      }
+      expect(l.ratio.p50).toBeCloseTo(l.p50 / l.floor.p50, 1);
+      expect(l.ratio.throughput).toBeCloseTo(l.decisionsPerS / l.floor.decisionsPerS, 1);
     }
+    expect(latency.render(r)).toContain('floor (Update does nothing)');
+  });
+
+  it('4a. memory per cached case: engine and bare workflow measured in their own worker processes, cache size derived', async () => {
+    const r = await perCase.run({ smoke: true, n: 5, devAddress: devServerAddress(), log });
+    expect(r.subjects.map((s) => s.subject)).toEqual(['floor', 'engine']);
+    for (const s of r.subjects) {
+      expect(s.cases).toBe(5);
+      expect(Number.isFinite(s.afterFirstDecision.heapKbPerCase)).toBe(true);
+      expect(s.afterFirstDecision.cached).toBeGreaterThanOrEqual(15);
+    }
+    expect(Number.isFinite(r.heapRatio.lifecycle)).toBe(true);
+    for (const c of r.derivation.cacheFor) expect(c.maxCachedWorkflows).toBeGreaterThanOrEqual(10);
   });
 
   it('3. overhead: engine and plain-Temporal baseline complete the same lifecycle', async () => {
