@@ -4,20 +4,9 @@ import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { handoverMachine } from '../../../machines/handover';
 import { toMermaid, toSvg } from '../../../machines/diagram';
-import { STATE_LABELS } from '../../../machines/labels';
-import { t, type Lang } from '../i18n';
+import { diagramLabels } from '../../diagram-labels';
+import { t } from '../i18n';
 import type { CliContext } from '../main';
-
-/** Diagram labels: `中文名 (key)` in Chinese, the key in English. */
-export function diagramLabels(lang: Lang): (nodeId: string) => string | undefined {
-  return (nodeId) => {
-    const path = nodeId.replace(/^handover\.?/, '');
-    const label = STATE_LABELS[path];
-    if (!label) return undefined;
-    const key = path.split('.').pop()!;
-    return lang === 'zh' ? `${label.zh}\n${key}` : key;
-  };
-}
 
 function write(file: string, text: string): void {
   mkdirSync(dirname(file), { recursive: true });

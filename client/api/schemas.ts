@@ -1,0 +1,69 @@
+// The zod schemas the API routes share (validation and the OpenAPI document at /docs).
+import { z } from 'zod';
+import { EVENT_TYPES, IsoDateSchema, type EventType } from '../../machines/events';
+import { ROLES } from '../../machines/roles';
+
+export const LocalizedSchema = z.object({ zh: z.string(), en: z.string() });
+export const IssueSchema = z.object({ path: z.string(), message: z.string() });
+export const ErrorSchema = z
+  .object({ error: z.object({ code: z.string(), message: LocalizedSchema, issues: z.array(IssueSchema).optional() }) })
+  .meta({ id: 'Error' });
+export const UserSchema = z.object({
+  name: z.string(),
+  role: z.enum(ROLES),
+  org: z.string(),
+  displayName: z.string().optional(),
+  roleName: LocalizedSchema,
+  district: z.string().optional(),
+  admin: z.boolean().optional(),
+  mustChangePassword: z.boolean().optional(),
+});
+export const CaseIdParam = z.object({
+  caseId: z
+    .string()
+    .regex(/^(handover-)?[0-9A-HJ-NPQRTUWXY]{18}$/, '案件编号应为 handover-<统一社会信用代码> 或信用代码本身 (a case id is handover-<credit code> or the code)')
+    .describe('handover-<统一社会信用代码>，或信用代码本身'),
+});
+export const CaseRowSchema = z.object({
+  caseId: z.string(),
+  creditCode: z.string(),
+  enterprise: z.string().optional(),
+  district: z.string().optional(),
+  stage: z.string().optional(),
+  overdue: z.boolean(),
+  nextDeadline: z.string().optional(),
+  status: z.string(),
+  startedAt: z.string().optional(),
+});
+export const DeadlineViewSchema = z.object({
+  kind: z.string(),
+  label: LocalizedSchema,
+  due: z.string(),
+  at: z.string(),
+  clause: z.string(),
+  explanation: z.object({ zh: z.array(z.string()), en: z.array(z.string()) }),
+});
+export const ActionSchema = z.object({ type: z.string(), title: LocalizedSchema, clause: z.string(), schema: z.record(z.string(), z.unknown()) });
+export const ActionsSchema = z.object({
+  actor: z.object({ role: z.string(), org: z.string(), user: z.string() }),
+  canAct: z.boolean(),
+  reason: LocalizedSchema.optional(),
+  actions: z.array(ActionSchema),
+});
+export const CaseViewSchema = z.object({
+  caseId: z.string(),
+  state: z.looseObject({ stage: z.string(), status: z.string(), activeStates: z.array(z.string()) }),
+  activeStateLabels: z.array(z.object({ path: z.string(), zh: z.string(), en: z.string() })),
+  deadlines: z.array(DeadlineViewSchema),
+});
+export const DecisionBodySchema = z
+  .object({
+    type: z.enum(EVENT_TYPES as [EventType, ...EventType[]]).describe('决定类型（GET /api/events）'),
+    occurredOn: IsoDateSchema.optional().describe('决定日期 YYYY-MM-DD，默认今天（北京时间）'),
+    requestId: z.string().min(1).max(200).optional().describe('请求编号：同一编号重复提交只办理一次'),
+    data: z.record(z.string(), z.unknown()).optional().describe('决定内容，格式见该类型的 JSON Schema'),
+  })
+  .strict();
+
+export const bearer = [{ bearerAuth: [] }];
+export const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema };
