@@ -90,7 +90,7 @@ export interface YearSummary {
 }
 
 /** The date a case reached `completed`, from its timeline. */
-async function completedOn(client: Client, caseId: string): Promise<string | undefined> {
+export async function completedOn(client: Client, caseId: string): Promise<string | undefined> {
   const timeline = await client.workflow.getHandle(caseId).query(timelineQuery);
   const entry = timeline.find((t) => t.after.includes('completed'));
   return entry ? (entry.occurredOn ?? entry.at.slice(0, 10)) : undefined;
