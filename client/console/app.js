@@ -83,6 +83,8 @@ document.getElementById('signout').addEventListener('click', signOut);
 window.addEventListener('hashchange', () => render());
 
 const errorBanner = (err) => h('div', { class: 'banner error', role: 'alert', 'data-testid': 'error' }, L(err.text ?? { zh: String(err.message), en: String(err.message) }));
+// Pages in their own modules (client/console/pages/<name>.js): each default-exports render(ctx).
+const page = (name) => import(`./pages/${name}.js`).then((m) => m.default({ app, api, h, lang, me, labels, T, L, errorBanner }));
 
 async function render() {
   if (!me && !sessionChecked) {
@@ -111,6 +113,7 @@ async function render() {
   const hash = location.hash || '#/cases';
   const m = /^#\/case\/([^/?]+)/.exec(hash);
   if (m) return renderCase(decodeURIComponent(m[1]));
+  if (hash.startsWith('#/dashboard')) return page('dashboard');
   if (hash.startsWith('#/reports')) return renderReports();
   return renderList();
 }

@@ -3,6 +3,7 @@ export const TEXT = {
   brand: { zh: '社区管理职能分离移交', en: 'Community function handover' },
   navCases: { zh: '案件', en: 'Cases' },
   navReports: { zh: '月报下载', en: 'Reports' },
+  navDashboard: { zh: '看板', en: 'Dashboard' },
   navDocs: { zh: '接口文档', en: 'API docs' },
   signOut: { zh: '退出', en: 'Sign out' },
   signInTitle: { zh: '登录工作台', en: 'Sign in' },
