@@ -151,13 +151,28 @@ export async function sendDecision(client: Client, caseId: string, request: Deci
       return { ...summary, seq: earlier.seq, requestId: request.requestId, duplicate: true };
     }
   }
-  try {
-    // No update id from the request id: Temporal would answer a repeat with the first reply (duplicate: false) and a
-    // reused id with another decision with the first outcome. The workflow decides, by the request id and fingerprint.
-    return await handle.executeUpdate(decideUpdate, { args: [request] });
-  } catch (err) {
-    throw await translateDecisionError(client, err, caseId, request);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      // No update id from the request id: Temporal would answer a repeat with the first reply (duplicate: false) and a
+      // reused id with another decision with the first outcome. The workflow decides, by the request id and fingerprint.
+      return await handle.executeUpdate(decideUpdate, { args: [request] });
+    } catch (err) {
+      // The run is continuing as new: the next run takes the decision (nothing was applied or written).
+      if (refusalCode(err) === 'caseContinuing' && attempt < CONTINUING_ATTEMPTS) {
+        await new Promise((r) => setTimeout(r, Math.min(50 * attempt, 500)));
+        continue;
+      }
+      throw await translateDecisionError(client, err, caseId, request);
+    }
   }
+}
+
+/** How often a decision is sent again while its case moves to its next run (a few seconds in all). */
+const CONTINUING_ATTEMPTS = 40;
+
+function refusalCode(err: unknown): string | undefined {
+  if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) return (err.cause.details?.[0] as CaseRefusal | undefined)?.code;
+  return undefined;
 }
 
 /** The case's state; `status` is the real one when its run did not end by completing (failed, terminated…). */

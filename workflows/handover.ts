@@ -9,7 +9,6 @@ import {
   log,
   patched,
   proxyActivities,
-  proxyLocalActivities,
   setHandler,
   sleep,
   upsertSearchAttributes,
@@ -79,12 +78,13 @@ const { notify } = proxyActivities<Activities>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 seconds' },
 });
 
-// A local activity: one database write in the worker's own process, so a decision's reply waits for its entry
-// without an extra round trip through the server. Retried without end (the record must be written; append is
-// idempotent by (case, seq), so a retry or a replay after a worker died writes nothing twice); the case goes on
-// (timers fire) while the store is down.
-const { recordEntries } = proxyLocalActivities<Activities>({
-  startToCloseTimeout: '20 seconds',
+// A regular activity, not a local one: it is scheduled only once the workflow task that assigned the entries' seqs
+// is committed to history, so the store never holds an entry of a task that failed and was run again (a local
+// activity would write before the commit, and the retried task could give the same seq to another entry).
+// Retried without end (append is idempotent by (case, seq): a retry writes nothing twice); the case goes on (timers
+// fire) while the store is down.
+const { recordEntries } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 
@@ -312,10 +312,15 @@ export async function handoverWorkflow(input: HandoverWorkflowInput): Promise<Ca
     return { kind: 'conflict', seq: known.seq };
   };
 
+  let continuing = false;
   const backlogFull = () => recording && (unrecorded.length >= RECORD_BACKLOG_MAX_ENTRIES || unrecordedBytes >= RECORD_BACKLOG_MAX_BYTES);
 
   /** Refusals that come before the machine's own gate: a reused id, a closed case, a record store far behind. */
   const hostRefusal = (request: DecisionRequest, identity: Identity): CaseRefusal | undefined => {
+    if (continuing) {
+      // Under a steady stream of decisions the run would never be free of running handlers: new ones wait for the next run.
+      return { code: 'caseContinuing', message: { zh: '案件正在转入新的运行，请重新提交', en: 'the case is moving to its next run; send again' } };
+    }
     if (identity.kind === 'conflict') {
       return {
         code: 'requestIdConflict',
@@ -353,6 +358,7 @@ export async function handoverWorkflow(input: HandoverWorkflowInput): Promise<Ca
       const reuse = validated?.request === request ? validated : undefined;
       validated = undefined;
       const identity = reuse?.identity ?? identify(request);
+      if (continuing) throw refusalFailure(hostRefusal(request, identity)!);
       if (identity.kind === 'duplicate') return whenRecorded(identity.seq, reply(identity.seq, true, request.requestId));
       const refusal = hostRefusal(request, identity);
       if (refusal) throw refusalFailure(refusal);
@@ -382,6 +388,7 @@ export async function handoverWorkflow(input: HandoverWorkflowInput): Promise<Ca
       // Runs before anything is written: a refused decision leaves no trace in the history.
       validator: (request) => {
         const identity = identify(request);
+        if (continuing) throw refusalFailure(hostRefusal(request, identity)!);
         if (identity.kind === 'duplicate') {
           validated = { request, identity };
           return;
@@ -419,7 +426,10 @@ export async function handoverWorkflow(input: HandoverWorkflowInput): Promise<Ca
   refreshSearchAttributes();
   const limit = input.historyLimit ?? DEFAULT_HISTORY_LIMIT;
   const shouldContinueAsNew = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= limit;
-  await timers.run(shouldContinueAsNew);
+  // Runs from before the case record drained every effect before looking at the history's length, as they still do.
+  await timers.run(shouldContinueAsNew, { drainUntilStop: recording });
+  // From here on (continue-as-new only) new decisions are turned away until the next run takes them.
+  continuing = recording && !host.done;
 
   if (!host.done) {
     // Let running update handlers finish, perform what they queued and write the record, then carry the bounded state.
@@ -458,6 +468,7 @@ export async function handoverWorkflow(input: HandoverWorkflowInput): Promise<Ca
     await continueAsNew<typeof handoverWorkflow>({ ...input, carried: next });
   }
   await condition(allHandlersFinished);
+  await timers.drain();
   if (recording) await condition(recorded);
   return state();
 }

@@ -79,7 +79,8 @@ export interface DecisionReply extends CaseSummary {
 }
 
 /** Refusals the workflow itself makes before the machine's gate (machines/decide.ts makes the others). */
-export type HostRefusalCode = 'requestIdConflict' | 'caseClosed' | 'recordBacklog';
+/** `caseContinuing`: the run is handing over to its next one; the client sends again (client/cases.ts does, unseen). */
+export type HostRefusalCode = 'requestIdConflict' | 'caseClosed' | 'recordBacklog' | 'caseContinuing';
 
 /** A refused decision as the workflow reports it (the failure's details). */
 export interface CaseRefusal {

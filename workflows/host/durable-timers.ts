@@ -34,15 +34,16 @@ export class DurableTimers {
     return this.queue.length === 0;
   }
 
-  /** Performs every queued effect, including those queued while performing. */
-  async drain(): Promise<void> {
-    while (this.queue.length > 0) await this.perform(this.queue.splice(0));
+  /** Performs every queued effect, including those queued while performing (until `stop()`, when given, says so). */
+  async drain(stop: () => boolean = () => false): Promise<void> {
+    while (this.queue.length > 0 && !stop()) await this.perform(this.queue.splice(0));
   }
 
   /** Runs until the machine is done and every effect performed, or until `stop()` returns true. */
-  async run(stop: () => boolean = () => false): Promise<void> {
+  async run(stop: () => boolean = () => false, opts: { drainUntilStop?: boolean } = {}): Promise<void> {
     for (;;) {
-      await this.drain();
+      // With drainUntilStop, a steady stream of effects cannot keep the run from stopping (the caller drains the rest).
+      await this.drain(opts.drainUntilStop ? stop : undefined);
       if (this.host.done || stop()) return;
       this.changed = false;
       const wake = () => this.changed || this.queue.length > 0 || stop();
