@@ -45,7 +45,7 @@ export function partiesFor(prefix: string, i: number): CaseParties {
 }
 
 /** Starts one case of `engine` (the same input and search attributes `client/cases.ts startCase` gives). */
-export async function startBenchCase(client: Client, engine: Engine, taskQueue: string, prefix: string, i: number, historyLimit?: number): Promise<BenchCase> {
+export async function startBenchCase(client: Client, engine: Engine, taskQueue: string, prefix: string, i: number, historyLimit?: number, extraInput: Record<string, unknown> = {}): Promise<BenchCase> {
   const parties = partiesFor(prefix, i);
   const workflowId = `${caseIdFor(parties.creditCode)}${engine === 'handover' ? '' : `-${engine}`}`;
   const enterpriseName = `重庆某机械厂${i}`;
@@ -62,7 +62,7 @@ export async function startBenchCase(client: Client, engine: Engine, taskQueue: 
   const handle = await client.workflow.start(WORKFLOW_TYPE[engine], {
     workflowId,
     taskQueue,
-    args: [input],
+    args: [{ ...input, ...extraInput }],
     workflowIdReusePolicy: 'REJECT_DUPLICATE',
     typedSearchAttributes: [
       { key: DISTRICT, value: parties.district },
