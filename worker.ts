@@ -40,7 +40,7 @@ export async function runWorker(): Promise<void> {
     });
     console.log(`[handover] worker caches up to ${cache.maxCachedWorkflows.toLocaleString('en')} cases (${cache.source === 'derived' ? `${cache.heapLimitMb} MB heap at ${cache.kbPerCase} KB per case` : 'HANDOVER_MAX_CACHED_CASES'})`);
     console.log(`[handover] worker polling task queue "${settings.taskQueue}" on ${settings.connectionOptions.address} (namespace ${settings.namespace})`);
-    if (delivery) console.log(`[handover] delivering notifications from ${dataDir}/outbox.sqlite to the webhook (dispatcher ${delivery.dispatcher.owner})`);
+    if (delivery) console.log(`[handover] delivering notifications from ${delivery.outboxLocation} to the webhook (dispatcher ${delivery.dispatcher.owner})`);
     await worker.run();
   } finally {
     await delivery?.stop();

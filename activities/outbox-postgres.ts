@@ -79,7 +79,8 @@ export class PostgresOutbox implements OutboxStore {
 
   constructor(connectionString: string, opts: { maxConnections?: number } = {}) {
     this.location = redactUrl(connectionString);
-    this.pool = new Pool({ connectionString, max: opts.maxConnections ?? 4, connectionTimeoutMillis: 10_000 });
+    // allowExitOnIdle: an idle pool does not keep a stopping worker process alive.
+    this.pool = new Pool({ connectionString, max: opts.maxConnections ?? 4, connectionTimeoutMillis: 10_000, allowExitOnIdle: true });
     // An idle connection dropped (database restarted) must not crash the worker; the pool reconnects.
     this.pool.on('error', () => undefined);
   }
@@ -90,7 +91,12 @@ export class PostgresOutbox implements OutboxStore {
       await c.query('BEGIN');
       try {
         await c.query('SELECT pg_advisory_xact_lock($1)', [SCHEMA_LOCK]);
-        await c.query(SCHEMA);
+        // Only when something is missing: CREATE INDEX locks the table against writes, even when the index exists.
+        const have = await c.query<{ n: string }>(
+          `SELECT count(*) AS n FROM pg_class WHERE relnamespace = current_schema()::regnamespace AND relname = ANY($1)`,
+          [[OUTBOX_TABLE, `${OUTBOX_TABLE}_case`, `${OUTBOX_TABLE}_due`]],
+        );
+        if (Number(have.rows[0]?.n) !== 3) await c.query(SCHEMA);
         await c.query('COMMIT');
       } catch (err) {
         await c.query('ROLLBACK').catch(() => undefined);
@@ -131,13 +137,13 @@ export class PostgresOutbox implements OutboxStore {
     await this.init();
     const at = now.toISOString();
     const until = new Date(now.getTime() + leaseMs).toISOString();
-    // Rows another dispatcher is claiming at this moment are skipped, not waited for; a row it has just claimed
-    // is re-checked against its new lease by the row lock and left out.
+    // Rows another dispatcher is claiming at this moment are skipped, not waited for; a row it has just claimed (or
+    // delivered) is re-checked against its new version once locked and left out. The outer WHERE repeats the test.
+    const due = `state IN ('pending', 'failing') AND next_attempt_at <= $3 AND (claimed_until IS NULL OR claimed_until <= $3)`;
     const r = await this.pool.query<DbRow>(
       `UPDATE ${OUTBOX_TABLE} SET claimed_by = $1, claimed_until = $2
-       WHERE id IN (
-         SELECT id FROM ${OUTBOX_TABLE}
-         WHERE state IN ('pending', 'failing') AND next_attempt_at <= $3 AND (claimed_until IS NULL OR claimed_until <= $3)
+       WHERE ${due} AND id IN (
+         SELECT id FROM ${OUTBOX_TABLE} WHERE ${due}
          ORDER BY next_attempt_at, id LIMIT $4
          FOR UPDATE SKIP LOCKED)
        RETURNING *`,

@@ -17,6 +17,7 @@ async function main(): Promise<void> {
     log: () => undefined,
   });
   let delivered = 0;
+  await outbox.summary(); // connected (and the PostgreSQL table there) before saying ready, so all start even
   process.stdout.write('ready\n');
   await new Promise<void>((go) => process.stdin.once('data', () => go()));
   process.stdin.pause();

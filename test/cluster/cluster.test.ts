@@ -3,7 +3,7 @@
 // Runs when the cluster tools are installed (scripts/ensure-cluster.sh); CI (.ci/run) installs them and sets
 // HANDOVER_CLUSTER_TESTS=1, under which their absence fails the suite instead of skipping it.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -26,6 +26,9 @@ import {
 } from '../../scripts/cluster/cluster';
 import { openPostgresCaseRecordStore, type PostgresCaseRecordStore } from '../../activities/case-record/postgres';
 import type { CaseRecordEntry } from '../../activities/case-record/store';
+import { OUTBOX_TABLE } from '../../activities/outbox-postgres';
+import { listNotifications, openOutbox } from '../../client/notifications';
+import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver';
 import { caseState, sendDecision, startCase } from '../../client/cases';
 import { DecisionRefusedError, RequestIdConflictError } from '../../client/errors';
 import { shanghaiDate } from '../../machines/calendar';
@@ -74,6 +77,8 @@ describeCluster('Temporal cluster on PostgreSQL (four service processes, several
   let client: Client;
   let record: PostgresCaseRecordStore;
   let pool: Pool;
+  /** The group robot every worker process's delivery dispatcher posts to. */
+  let robot: WebhookReceiver;
   const workers = new Map<string, ChildProcess>();
   const logs = new Map<string, string>();
 
@@ -87,6 +92,8 @@ describeCluster('Temporal cluster on PostgreSQL (four service processes, several
         HANDOVER_TASK_QUEUE: taskQueue,
         HANDOVER_DATA_DIR: mkdtempSync(join(dataDir, `worker-${name}-`)),
         HANDOVER_LOG_LEVEL: 'WARN',
+        HANDOVER_WEBHOOK_URL: robot.url,
+        HANDOVER_DELIVERY_POLL: '200ms',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -150,6 +157,7 @@ describeCluster('Temporal cluster on PostgreSQL (four service processes, several
     client = new Client({ connection, namespace: cluster.namespace });
     record = await openPostgresCaseRecordStore(cluster.recordDatabaseUrl);
     pool = new Pool({ connectionString: cluster.recordDatabaseUrl, max: 2 });
+    robot = await startWebhookReceiver();
     // Three worker processes: one is stopped by the first test, one killed by the second.
     await Promise.all(['a', 'b', 'c'].map(startWorkerProcess));
   }, 300_000);
@@ -158,6 +166,7 @@ describeCluster('Temporal cluster on PostgreSQL (four service processes, several
     await Promise.all([...workers.values()].map((w) => stopProcess(w)));
     await record?.close();
     await pool?.end();
+    await robot?.close();
     await connection?.close();
     if (dataDir) {
       await stopCluster(dataDir);
@@ -203,6 +212,34 @@ describeCluster('Temporal cluster on PostgreSQL (four service processes, several
     expect((await caseState(client, caseId)).context.survey?.totalPeople).toBe(3200);
     expect((await recordedDecisions(caseId)).map((e) => e.requestId)).toEqual([`${caseId}-1`, `${caseId}-2`, `${caseId}-3`]);
   }, 120_000);
+
+  it('records a case\'s notification once in the PostgreSQL outbox every worker shares, and the robot receives it once', async () => {
+    expect(workers.size).toBe(2);
+    const creditCode = freshCreditCode();
+    const handle = await startCase(client, { ...OPENING, creditCode }, { taskQueue, registerForReports: false });
+    const caseId = handle.workflowId;
+    await decide(caseId, creditCode, ['MAJOR_PROBLEM_REPORTED', 'enterprise'], `${caseId}-problem`);
+    // Recorded by whichever worker ran `notify`, posted by whichever worker's dispatcher claimed it.
+    const api = openOutbox(undefined, { ...cluster.env, HANDOVER_DATA_DIR: dataDir });
+    try {
+      const [row] = await eventually(async () => {
+        const items = (await listNotifications(api, { caseId })).items;
+        expect(items.map((i) => [i.reason, i.delivery.state, i.delivery.channel])).toEqual([['majorProblemReported', 'delivered', 'webhook']]);
+        return items;
+      }, 20_000);
+      expect(robot.accepted(row!.key)).toHaveLength(1);
+      expect(robot.posts.filter((p) => p.key === row!.key)).toHaveLength(1);
+    } finally {
+      await api.close();
+    }
+    const rows = await pool.query<{ n: string }>(`SELECT count(*) AS n FROM ${OUTBOX_TABLE} WHERE case_id = $1`, [caseId]);
+    expect(rows.rows[0]!.n).toBe('1');
+    // Every worker delivers from the shared database; none wrote a SQLite outbox of its own.
+    for (const name of workers.keys()) expect(logs.get(name)).toMatch(/delivering notifications from postgres:\/\/handover:…@127\.0\.0\.1/);
+    const workerDirs = readdirSync(dataDir).filter((d) => d.startsWith('worker-'));
+    expect(workerDirs.length).toBeGreaterThanOrEqual(3);
+    for (const d of workerDirs) expect(existsSync(join(dataDir, d, 'outbox.sqlite'))).toBe(false);
+  }, 60_000);
 
   it('loses no acknowledged decision when one of two workers is killed (SIGKILL) under load', async () => {
     expect(workers.size).toBe(2);
