@@ -24,6 +24,8 @@ export interface User {
   admin?: boolean;
   /** Signed in with a password handed out (first administrator, reset): must choose a new one before anything else. */
   mustChangePassword?: boolean;
+  /** Disabled by an administrator: no token, password or session of this user is accepted. */
+  disabled?: boolean;
 }
 
 interface StoredUser extends User {
@@ -73,6 +75,7 @@ const FileSchema = z.object({
       passwordHash: z.string().refine(isPasswordHash, 'not an scrypt hash').optional(),
       passwordChangedAt: z.string().optional(),
       mustChangePassword: z.boolean().optional(),
+      disabled: z.boolean().optional(),
     }),
   ),
 });
@@ -138,7 +141,7 @@ export class UsersStore {
       this.reload();
       u = this.byHash.get(hash);
     }
-    return u && publicUser(u);
+    return u && !u.disabled ? publicUser(u) : undefined;
   }
 
   /** Adds a user and returns its token (shown once, never stored); a name already taken is refused. */
@@ -186,7 +189,7 @@ export class UsersStore {
     this.reload();
     const u = this.users.find((x) => x.name === name);
     const ok = await verifyPassword(password, u?.passwordHash ?? (await decoyHash()));
-    return ok && u?.passwordHash ? publicUser(u) : undefined;
+    return ok && u?.passwordHash && !u.disabled ? publicUser(u) : undefined;
   }
 
   /** When the user's password was last set; undefined when it has none. */
@@ -203,6 +206,44 @@ export class UsersStore {
     if (admin) u.admin = true;
     else delete u.admin;
     this.save();
+  }
+
+  /**
+   * Changes a user's role, organisation, display name or administrator flag (the organisation is checked against the
+   * role as when adding). Returns the user as it is now.
+   */
+  update(name: string, changes: { role?: Role; org?: string; displayName?: string | null; admin?: boolean }): User {
+    this.reload();
+    const u = this.users.find((x) => x.name === name);
+    if (!u) throw new InvalidInputError([{ path: 'name', message: `用户不存在：${name} (unknown user)` }], { zh: '用户', en: 'user' });
+    const role = changes.role ?? u.role;
+    const org = changes.org?.trim() ?? u.org;
+    const problem = userOrgProblem(role, org);
+    if (problem) throw new InvalidInputError([{ path: 'org', message: `${problem.zh} (${problem.en})` }], { zh: '用户', en: 'user' });
+    u.role = role;
+    u.org = org;
+    if (changes.displayName === null || changes.displayName?.trim() === '') delete u.displayName;
+    else if (changes.displayName !== undefined) u.displayName = changes.displayName.trim();
+    if (changes.admin === true) u.admin = true;
+    else if (changes.admin === false) delete u.admin;
+    this.save();
+    return publicUser(u);
+  }
+
+  /** Disables (or enables again) a user: a disabled user's token, password and sessions are refused. */
+  setDisabled(name: string, disabled: boolean): User {
+    this.reload();
+    const u = this.users.find((x) => x.name === name);
+    if (!u) throw new InvalidInputError([{ path: 'name', message: `用户不存在：${name} (unknown user)` }], { zh: '用户', en: 'user' });
+    if (disabled) u.disabled = true;
+    else delete u.disabled;
+    this.save();
+    return publicUser(u);
+  }
+
+  /** When each user was added (for the administration page). */
+  createdAt(name: string): string | undefined {
+    return this.users.find((x) => x.name === name)?.createdAt;
   }
 
   /** Issues a new token for an existing user; the old one stops working. */
@@ -234,6 +275,7 @@ function publicUser(u: StoredUser): User {
     ...(u.displayName ? { displayName: u.displayName } : {}),
     ...(u.admin ? { admin: true } : {}),
     ...(u.mustChangePassword ? { mustChangePassword: true } : {}),
+    ...(u.disabled ? { disabled: true } : {}),
   };
 }
 

@@ -47,4 +47,39 @@ export class AuditLog {
       .filter((l) => l.trim() !== '')
       .map((l) => JSON.parse(l) as AuditRecord);
   }
+
+  /**
+   * The records matching `filter`, newest first, one page of them (`offset`, `limit`), and how many match in all.
+   * Text filters match exactly, but `url` and `detail` match a part; `from` and `to` bound `at` (ISO instants or dates,
+   * `to` inclusive of its whole day when it is a date).
+   */
+  query(filter: AuditFilter = {}, page: { offset?: number; limit?: number } = {}): { entries: AuditRecord[]; total: number } {
+    const to = filter.to && /^\d{4}-\d{2}-\d{2}$/.test(filter.to) ? `${filter.to}T23:59:59.999Z` : filter.to;
+    const matches = (r: AuditRecord) =>
+      (!filter.user || r.user === filter.user) &&
+      (!filter.role || r.role === filter.role) &&
+      (!filter.org || r.org === filter.org) &&
+      (!filter.action || r.action === filter.action) &&
+      (!filter.outcome || r.outcome === filter.outcome) &&
+      (!filter.caseId || r.caseId === filter.caseId) &&
+      (!filter.text || `${r.url ?? ''} ${r.detail ?? ''} ${r.code ?? ''}`.toLowerCase().includes(filter.text.toLowerCase())) &&
+      (!filter.from || r.at >= filter.from) &&
+      (!to || r.at <= to);
+    const all = this.read().filter(matches).reverse();
+    const offset = page.offset ?? 0;
+    return { entries: all.slice(offset, offset + (page.limit ?? 100)), total: all.length };
+  }
+}
+
+export interface AuditFilter {
+  user?: string;
+  role?: string;
+  org?: string;
+  action?: string;
+  outcome?: string;
+  caseId?: string;
+  /** A part of the URL, detail or code. */
+  text?: string;
+  from?: string;
+  to?: string;
 }

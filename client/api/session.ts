@@ -276,7 +276,7 @@ export function sessionAuth(deps: SessionDeps): SessionAuth {
     // A user removed, or a password set since sign-in (here or by `handover users password`), ends the session.
     deps.users.reloadIfChanged();
     const user = deps.users.byName(session.user);
-    if (!user || deps.users.passwordChangedAt(session.user) !== session.passwordSetAt) {
+    if (!user || user.disabled || deps.users.passwordChangedAt(session.user) !== session.passwordSetAt) {
       sessions.destroy(id);
       return undefined;
     }
