@@ -13,10 +13,13 @@ import { routeContext, type ApiDeps } from './route-context';
 import { sessionAuth } from './session';
 import { caseRoutes } from './routes/cases';
 import { consoleStaticRoutes } from './routes/console-static';
+import { adminRoutes } from './routes/admin';
+import { auditRoutes } from './routes/audit';
 import { dashboardRoutes } from './routes/dashboard';
 import { decisionRoutes } from './routes/decisions';
 import { metaRoutes } from './routes/meta';
 import { reportRoutes } from './routes/reports';
+import { todoRoutes } from './routes/todo';
 
 export type { ApiDeps } from './route-context';
 /** An error the API answers with (client/api/api-error.ts). */
@@ -47,6 +50,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
         { name: 'cases', description: '案件 (cases)' },
         { name: 'decisions', description: '决定 (decisions)' },
         { name: 'reports', description: '月报 (reports)' },
+        { name: 'todo', description: '待办、已办、通知 (my to-do, done, notifications)' },
         { name: 'reference', description: '参考 (reference data)' },
         { name: 'session', description: '登录与密码 (sign-in and password)' },
       ],
@@ -111,8 +115,11 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(caseRoutes, ctx);
   await app.register(decisionRoutes, ctx);
   await app.register(reportRoutes, ctx);
+  await app.register(todoRoutes, ctx);
   await app.register(consoleStaticRoutes, ctx);
   await app.register(dashboardRoutes, ctx);
+  await app.register(adminRoutes, ctx);
+  await app.register(auditRoutes, ctx);
 
   return app;
 }
