@@ -388,6 +388,19 @@ function writeInfo(o: Resolved): ClusterInfo {
   return info;
 }
 
+/**
+ * On a fresh database every service that starts writes the cluster metadata record, and all but one of those
+ * started at the same moment exit ("Failed to apply cluster metadata"): the first service writes it alone.
+ */
+async function clusterMetadataWritten(o: Resolved, first: ServiceName): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  while (psql(o, 'SELECT count(*) FROM cluster_metadata_info', 'temporal') === '0') {
+    if (!servicePid(o.dataDir, first)) throw new Error(`the ${first} service exited before writing the cluster metadata; see ${serviceLogFile(o.dataDir, first)}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for the ${first} service to write the cluster metadata; see ${serviceLogFile(o.dataDir, first)}`);
+    await sleep(250);
+  }
+}
+
 /** Brings the whole cluster up (idempotent: what runs already is left running) and returns how to reach it. */
 export async function startCluster(opts: ClusterOptions): Promise<ClusterInfo> {
   const o = resolveOptions(opts);
@@ -400,6 +413,7 @@ export async function startCluster(opts: ClusterOptions): Promise<ClusterInfo> {
   for (const s of SERVICES) {
     const pid = startService(o, s);
     o.log(`${s.padEnd(8)} pid ${pid}, gRPC 127.0.0.1:${o.ports.grpc[s]}, log ${serviceLogFile(o.dataDir, s)}`);
+    if (s === SERVICES[0]) await clusterMetadataWritten(o, s);
   }
   const address = `127.0.0.1:${o.ports.frontend}`;
   const connection = await eventually('the frontend', () => Connection.connect({ address, connectTimeout: 2000 }), 120_000, o);
@@ -456,7 +470,8 @@ export function clusterStatus(dataDir: string): { services: Record<ServiceName, 
 /** A frontend port P such that P..P+43 and one more for PostgreSQL are free now (for tests). */
 export async function freeClusterPorts(): Promise<{ frontendPort: number; pgPort: number }> {
   for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20_000 + Math.floor(Math.random() * 2_000) * 10;
+    // Below 32,768 throughout: Temporal keeps membership ports in a PostgreSQL smallint (a higher one stops the services).
+    const base = 20_000 + Math.floor(Math.random() * 1_200) * 10;
     const ports = clusterPorts(base, base + 50);
     const all = [ports.frontendHttp, ports.postgres, ...SERVICES.flatMap((s) => [ports.grpc[s], ports.membership[s], ports.pprof[s], ports.metrics[s]])];
     if ((await Promise.all(all.map(portFree))).every(Boolean)) return { frontendPort: base, pgPort: base + 50 };
