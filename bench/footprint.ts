@@ -5,7 +5,7 @@ import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import { shanghaiDate } from '../machines/calendar';
-import { decide, runLifecycles, startBenchCase, type BenchCase } from './lib/cases';
+import { decide, decideRetrying, runLifecycles, startBenchCase, type BenchCase } from './lib/cases';
 import { MB, devServer, gc, handoverBundle, logger, median, nowMs, pool, round, runMain, runPrefix, startWorker, summarize, timeSkipping, type BenchOptions } from './lib/common';
 
 type History = temporal.api.history.v1.IHistory;
@@ -75,20 +75,6 @@ async function runsOf(client: Client, workflowId: string, firstRunId: string): P
     runId = h.events?.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
   }
   return out;
-}
-
-/** A decision, retried (same request id, so applied once) when the Update call itself fails, e.g. times out. */
-async function decideRetrying(client: Client, c: BenchCase, step: number, day: string, failures: { n: number }): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await decide(client, c, step, day);
-      return;
-    } catch (err) {
-      failures.n++;
-      if (attempt >= 5) throw err;
-      await new Promise((r) => setTimeout(r, 1000 * attempt));
-    }
-  }
 }
 
 function memory(label: string, cachedCases: number, runningCases: number): MemorySample {

@@ -7,7 +7,7 @@
 // figure it derives the worker's cache size for a heap (config/workflow-cache.ts).
 //   tsx bench/per-case.ts [--n 500] [--smoke]
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { writeHeapSnapshot } from 'node:v8';
 import { join } from 'node:path';
@@ -17,7 +17,7 @@ import { createActivities } from '../activities';
 import { Outbox } from '../activities/outbox';
 import { shanghaiDate } from '../machines/calendar';
 import { HEAP_KB_PER_CACHED_CASE, maxCachedCasesFor } from '../config/workflow-cache';
-import { LIFECYCLE, decide, startBenchCase, type BenchCase, type Engine } from './lib/cases';
+import { LIFECYCLE, decideRetrying as decide, startBenchCase, type BenchCase, type Engine } from './lib/cases';
 import { ROOT, devServer, floorBundle, gc, handoverBundle, logger, pool, round, runMain, runPrefix, unsharedHandoverBundle, type BenchOptions } from './lib/common';
 import { quietRuntime } from '../test/helpers/runtime';
 
@@ -53,9 +53,14 @@ export interface PerCaseResult {
 const SUBJECT_ENGINE: Record<Subject, Engine> = { floor: 'floor', engine: 'handover', 'engine-unshared': 'handover' };
 
 /** In the child: one worker, n cases, the measurements. */
-async function child(subject: Subject, n: number, address: string): Promise<SubjectFigures> {
+function bundleFor(subject: Subject) {
+  return subject === 'floor' ? floorBundle() : subject === 'engine' ? handoverBundle() : unsharedHandoverBundle();
+}
+
+/** In the child: one worker running the bundle the parent wrote to `codePath`, n cases, the measurements. */
+async function child(subject: Subject, n: number, address: string, codePath: string): Promise<SubjectFigures> {
   quietRuntime();
-  const bundle = subject === 'floor' ? await floorBundle() : subject === 'engine' ? await handoverBundle() : await unsharedHandoverBundle();
+  const bundle = { codePath };
   const engine = SUBJECT_ENGINE[subject];
   const native = await NativeConnection.connect({ address });
   const connection = await Connection.connect({ address });
@@ -123,9 +128,12 @@ function activitiesFor() {
   return createActivities({ dataDir, outbox: new Outbox(join(dataDir, 'outbox.sqlite')) });
 }
 
-function runChild(subject: Subject, n: number, address: string): Promise<SubjectFigures> {
+async function runChild(subject: Subject, n: number, address: string): Promise<SubjectFigures> {
+  // Bundled once here; the child loads the code from a file instead of bundling again.
+  const codePath = join(mkdtempSync(join(os.tmpdir(), 'handover-bench-bundle-')), `${subject}.js`);
+  writeFileSync(codePath, (await bundleFor(subject)).code);
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', __filename, '--child', subject, '--n', String(n), '--address', address], {
+    const p = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', __filename, '--child', subject, '--n', String(n), '--address', address, '--bundle', codePath], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'inherit'],
     });
@@ -144,8 +152,6 @@ export async function run(opts: BenchOptions & { subjects?: Subject[] } = {}): P
   const log = logger(opts);
   const n = opts.n ?? (opts.smoke ? 20 : 500);
   const subjects = opts.subjects ?? (opts.smoke ? (['floor', 'engine'] as Subject[]) : (['floor', 'engine', 'engine-unshared'] as Subject[]));
-  // Bundled here once so the children find the webpack cache warm (and so a broken bundle fails early).
-  await Promise.all([floorBundle(), handoverBundle()]);
   const server = await devServer(opts);
   const figures: SubjectFigures[] = [];
   try {
@@ -205,7 +211,8 @@ if (require.main === module) {
     const subject = args[args.indexOf('--child') + 1] as Subject;
     const n = Number(args[args.indexOf('--n') + 1]);
     const address = args[args.indexOf('--address') + 1]!;
-    child(subject, n, address)
+    const codePath = args[args.indexOf('--bundle') + 1]!;
+    child(subject, n, address, codePath)
       .then((f) => {
         process.stdout.write(`RESULT ${JSON.stringify(f)}\n`);
         process.exit(0);

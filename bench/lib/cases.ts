@@ -92,6 +92,19 @@ export async function decide(client: Client, c: BenchCase, step: number, occurre
   return client.workflow.getHandle(c.workflowId).executeUpdate(decideUpdate, { args: [request], updateId: request.requestId }) as Promise<DecisionResult>;
 }
 
+/** A decision, retried (same request id, so applied once) when the Update call itself fails, e.g. times out on a busy machine. */
+export async function decideRetrying(client: Client, c: BenchCase, step: number, day: string, failures: { n: number } = { n: 0 }): Promise<DecisionResult> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await decide(client, c, step, day);
+    } catch (err) {
+      failures.n++;
+      if (attempt >= 5) throw err;
+      await new Promise((r) => setTimeout(r, 1000 * attempt));
+    }
+  }
+}
+
 export interface PhaseFigures {
   cases: number;
   decisions: number;
