@@ -71,6 +71,7 @@ function header() {
   document.getElementById('lang').textContent = lang === 'zh' ? 'English' : '中文';
   document.getElementById('nav').hidden = !me;
   document.getElementById('signout').hidden = !me;
+  document.getElementById('nav-admin').hidden = !me?.admin;
   document.getElementById('who').textContent = me ? `${me.displayName ?? me.name} · ${L(me.roleName)} · ${me.org}` : '';
 }
 
@@ -113,7 +114,9 @@ async function render() {
   const hash = location.hash || '#/cases';
   const m = /^#\/case\/([^/?]+)/.exec(hash);
   if (m) return renderCase(decodeURIComponent(m[1]));
+  if (hash.startsWith('#/todo')) return page('todo');
   if (hash.startsWith('#/dashboard')) return page('dashboard');
+  if (hash.startsWith('#/admin')) return page('admin');
   if (hash.startsWith('#/reports')) return renderReports();
   return renderList();
 }

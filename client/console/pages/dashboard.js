@@ -166,10 +166,10 @@ export default async function render({ app, api, h, lang, me, labels, L, errorBa
     animation: false,
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
     legend: { top: 0 },
-    grid: { left: 8, right: 8, bottom: 8, top: 40, containLabel: true },
+    grid: { left: 8, right: 8, bottom: 8, top: 64, containLabel: true },
     xAxis: { type: 'category', data: d.districts.map((x) => x.district), axisLabel: { interval: 0, rotate: d.districts.length > 6 ? 40 : 0 } },
     yAxis: { type: 'value', minInterval: 1 },
-    series: stages.map((st) => ({ name: stageName(st), id: st, type: 'bar', stack: 'stage', data: d.districts.map((x) => x.byStage[st]) })),
+    series: stages.map((st) => ({ name: stageName(st), id: st, type: 'bar', stack: 'stage', barMaxWidth: 64, data: d.districts.map((x) => x.byStage[st]) })),
   });
   const progress = echarts.init(progressChart, null, { renderer: 'svg' });
   const line = (key) => ({ name: X(key), id: key, type: 'line', data: d.progress[key], symbolSize: 5, ...(key === 'plannedCompletion' ? { lineStyle: { type: 'dashed' } } : {}) });
