@@ -158,7 +158,8 @@ export async function sendDecision(client: Client, caseId: string, request: Deci
       return await handle.executeUpdate(decideUpdate, { args: [request] });
     } catch (err) {
       // The run is continuing as new: the next run takes the decision (nothing was applied or written).
-      if (refusalCode(err) === 'caseContinuing' && attempt < CONTINUING_ATTEMPTS) {
+      // …or the server holds as many of the case's updates in flight as it allows (10 by default): wait a moment.
+      if ((refusalCode(err) === 'caseContinuing' || tooManyInFlight(err)) && attempt < CONTINUING_ATTEMPTS) {
         await new Promise((r) => setTimeout(r, Math.min(50 * attempt, 500)));
         continue;
       }
@@ -169,6 +170,12 @@ export async function sendDecision(client: Client, caseId: string, request: Deci
 
 /** How often a decision is sent again while its case moves to its next run (a few seconds in all). */
 const CONTINUING_ATTEMPTS = 40;
+
+function tooManyInFlight(err: unknown): boolean {
+  const e = err as { code?: number; cause?: { code?: number; details?: string }; details?: string };
+  const code = e?.code ?? e?.cause?.code;
+  return code === 8 /* RESOURCE_EXHAUSTED */ && /in-flight updates/.test(`${e?.details ?? ''} ${e?.cause?.details ?? ''} ${(err as Error)?.message ?? ''}`);
+}
 
 function refusalCode(err: unknown): string | undefined {
   if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) return (err.cause.details?.[0] as CaseRefusal | undefined)?.code;

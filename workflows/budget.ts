@@ -1,8 +1,12 @@
 // What a case may carry and answer: fixed budgets that do not grow with the case's age or its number of decisions.
 // Pure (no Node APIs): used inside the workflow sandbox and by clients and tests to measure the same way.
+// The machine's own bounds live in machines/limits.ts; this file adds what the workflow carries beside the snapshot.
+import { MAX_CARRIED_BYTES, MAX_SNAPSHOT_BYTES } from '../machines/limits';
 
 /** The most a case's continue-as-new input may weigh, serialized as JSON (UTF-8 bytes). */
-export const CARRIED_INPUT_BUDGET_BYTES = 64 * 1024;
+export const CARRIED_INPUT_BUDGET_BYTES = MAX_CARRIED_BYTES;
+/** The machine snapshot's own bound, enforced by the gate (machines/limits.ts). */
+export const SNAPSHOT_BUDGET_BYTES = MAX_SNAPSHOT_BYTES;
 /** The most one `decide` Update reply may weigh. */
 export const UPDATE_REPLY_BUDGET_BYTES = 16 * 1024;
 

@@ -132,7 +132,14 @@ export async function handoverWorkflow(input: HandoverWorkflowInput): Promise<Ca
   let tailBytes = 0;
   /** Applied but not yet acknowledged by the record store, oldest first. */
   const unrecorded: CaseRecordEntry[] = [];
+  const entryBytes = new WeakMap<CaseRecordEntry, number>();
   let unrecordedBytes = 0;
+  const queueForRecord = (e: CaseRecordEntry) => {
+    const size = jsonBytes(e);
+    entryBytes.set(e, size);
+    unrecorded.push(e);
+    unrecordedBytes += size;
+  };
   /** Runs from before the case record carry their whole timeline, as they always did. */
   const legacyTimeline: TimelineEntry[] | undefined = recording ? undefined : [...(carried?.timeline ?? [])];
 
@@ -170,17 +177,12 @@ export async function handoverWorkflow(input: HandoverWorkflowInput): Promise<Ca
 
   for (const e of carried?.tail ?? []) pushTail(e);
   for (const [id, seq, fp] of carried?.recentRequests ?? []) remember(id, seq, fp);
-  for (const e of carried?.unrecorded ?? []) {
-    unrecorded.push(e);
-    unrecordedBytes += jsonBytes(e);
-  }
+  for (const e of carried?.unrecorded ?? []) queueForRecord(e);
   if (carried?.timeline) {
     // Shape 1 (a run from before the case record): every entry goes to the record once, then only the bounded state is kept.
     for (const e of carried.timeline) {
       if (recording) {
-        const entry: CaseRecordEntry = { caseId: input.caseId, ...e } as CaseRecordEntry;
-        unrecorded.push(entry);
-        unrecordedBytes += jsonBytes(entry);
+        queueForRecord({ caseId: input.caseId, ...e } as CaseRecordEntry);
       }
       pushTail(tailEntry(e));
       if (e.kind === 'decision' && e.requestId) remember(e.requestId, e.seq, '');
@@ -196,10 +198,8 @@ export async function handoverWorkflow(input: HandoverWorkflowInput): Promise<Ca
     const { caseId: _c, fingerprint: _f, runId: _r, ...rest } = entry;
     const timelineEntry = rest as TimelineEntry;
     pushTail(tailEntry(timelineEntry));
-    if (recording) {
-      unrecorded.push(entry);
-      unrecordedBytes += jsonBytes(entry);
-    } else legacyTimeline!.push(timelineEntry);
+    if (recording) queueForRecord(entry);
+    else legacyTimeline!.push(timelineEntry);
     return seq;
   };
 
@@ -416,7 +416,7 @@ export async function handoverWorkflow(input: HandoverWorkflowInput): Promise<Ca
         continue;
       }
       unrecorded.splice(0, batch.length);
-      for (const e of batch) unrecordedBytes -= jsonBytes(e);
+      for (const e of batch) unrecordedBytes -= entryBytes.get(e) ?? 0;
       trimRecent();
     }
   };

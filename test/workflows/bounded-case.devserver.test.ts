@@ -72,7 +72,7 @@ describe('dev server: a case with 2,000 decisions at maximum size stays bounded'
       return reply;
     };
     /** Sends in groups of `width` at once (decisions whose order does not matter). */
-    const sendAll = async (requests: DecisionRequest[], width = 12) => {
+    const sendAll = async (requests: DecisionRequest[], width = 8) => {
       for (let i = 0; i < requests.length; i += width) await Promise.all(requests.slice(i, i + width).map(send));
     };
 

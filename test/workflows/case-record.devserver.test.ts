@@ -5,6 +5,7 @@ import { temporal } from '@temporalio/proto';
 import { startDevHarness, startCase, OPENING, type CaseHarness } from '../helpers/handover-env';
 import { PARTIES, SURVEY, freshCreditCode, orgFor } from '../helpers/decisions';
 import { eventually } from '../helpers/eventually';
+import { recordHistory } from '../helpers/histories';
 import { caseRecord, caseState, caseTimeline, sendDecision } from '../../client/cases';
 import { caseListQuery, caseRow, latestRows } from '../../client/case-list';
 import { CaseClosedError, DecisionRefusedError, RequestIdConflictError } from '../../client/errors';
@@ -132,6 +133,8 @@ describe('dev server: the case record and request identity', () => {
     const tail = await caseTimeline(h.client, caseId);
     expect(tail.at(-1)!.seq).toBe(entries.at(-1)!.seq);
     expect(tail.every((e) => e.data === undefined)).toBe(true);
+    // The first run, which continued as new, as a replay fixture of this shape (npm run record-histories).
+    await recordHistory(h.client.workflow.getHandle(caseId, (handle as WorkflowHandle & { firstExecutionRunId?: string }).firstExecutionRunId), 'handover-case-record-continued');
     await handle.terminate('test done');
   });
 

@@ -69,7 +69,7 @@ describe('time-skipping server: the 10-working-day agreement deadline', () => {
     const after = await caseState(env.client, caseId);
     expect(after.activeStates).toEqual(['agreement.overdue']);
     expect(after.overdue).toBe(true);
-    await recordHistory(env.client.workflow.getHandle(caseId), 'handover-agreement-escalated');
+    await recordHistory(env.client.workflow.getHandle(caseId), 'handover-agreement-escalated-recorded');
   });
 
   it('sends no escalation when the agreement is signed in time', async () => {

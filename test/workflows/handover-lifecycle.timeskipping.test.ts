@@ -4,7 +4,8 @@ import { timeSkippingEnv } from '../helpers/servers';
 import { OPENING, act, startCase, startHarness, today, type CaseHarness } from '../helpers/handover-env';
 import { recordHistory } from '../helpers/histories';
 import { PARTIES } from '../helpers/decisions';
-import { caseState, caseTimeline } from '../../client/cases';
+import { caseRecord, caseState, caseTimeline, sendDecision } from '../../client/cases';
+import { CaseClosedError } from '../../client/errors';
 import { caseIdFor } from '../../machines/case-input';
 
 let env: TestWorkflowEnvironment;
@@ -62,7 +63,17 @@ describe('time-skipping server: a whole handover case', () => {
     expect(timeline.filter((t) => t.kind === 'decision')).toHaveLength(12);
     expect(timeline.at(-1)).toMatchObject({ kind: 'timer', type: 'transitionEnd', after: ['completed'] });
     expect((await caseState(env.client, caseId)).status).toBe('done');
-    await recordHistory(handle, 'handover-whole-case');
+    // A decision on the completed case is a clear refusal (409 caseClosed), not an engine error.
+    const late = await sendDecision(env.client, caseId, { type: 'MAJOR_PROBLEM_REPORTED', actor: { role: 'township', org: PARTIES.township! }, occurredOn: await day(), data: { summary: '结案后的问题' } }).catch(
+      (e: unknown) => e,
+    );
+    expect(late).toBeInstanceOf(CaseClosedError);
+    expect(late).toMatchObject({ code: 'caseClosed', httpStatus: 409, status: 'done' });
+    // The whole record: every decision once, the last timer completing the case.
+    const record = await caseRecord(env.client, caseId, { record: h.record, limit: 1000 });
+    expect(record.entries.filter((e) => e.kind === 'decision')).toHaveLength(12);
+    expect(record.entries.filter((e) => e.kind === 'timer').at(-1)).toMatchObject({ type: 'transitionEnd', after: ['completed'] });
+    await recordHistory(handle, 'handover-whole-case-recorded');
   });
 
   it('carries snapshot, timeline and due dates across continue-as-new', async () => {
@@ -85,7 +96,7 @@ describe('time-skipping server: a whole handover case', () => {
     // The agreement deadline keeps its original instant in the new run.
     expect(later.context.deadlines.agreement).toEqual(agreed.context.deadlines.agreement);
     expect(later.pendingTimers.find((t) => t.deadline?.kind === 'agreement')?.dueAt).toBe(agreed.context.deadlines.agreement!.at);
-    await recordHistory(env.client.workflow.getHandle(caseId), 'handover-continued-as-new');
+    await recordHistory(env.client.workflow.getHandle(caseId, (handle as { firstExecutionRunId?: string }).firstExecutionRunId), 'handover-continued-as-new-recorded');
     await env.client.workflow.getHandle(caseId).terminate('test done');
   });
 });
