@@ -112,9 +112,7 @@ export interface TimeSkipping {
 export async function timeSkipping(opts: BenchOptions): Promise<TimeSkipping> {
   quietRuntime();
   const own = !opts.timeSkipping;
-  const env =
-    opts.timeSkipping ??
-    (await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: TEST_SERVER_BIN } } }));
+  const env = opts.timeSkipping ?? (await startTimeSkipping());
   if (own) await ensureSearchAttributes(env.connection, env.namespace ?? 'default');
   return {
     env,
@@ -123,6 +121,17 @@ export async function timeSkipping(opts: BenchOptions): Promise<TimeSkipping> {
       if (own) await env.teardown();
     },
   };
+}
+
+/** The SDK gives the Java server 5 s to start; on a loaded machine it may need another try. */
+async function startTimeSkipping(attempts = 3): Promise<TestWorkflowEnvironment> {
+  for (let i = 1; ; i++) {
+    try {
+      return await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: TEST_SERVER_BIN } } });
+    } catch (err) {
+      if (i >= attempts || !/did not start/.test(String((err as Error).message))) throw err;
+    }
+  }
 }
 
 // ---------- workers ----------
