@@ -52,9 +52,14 @@ describe('handover CLI on the dev server', () => {
 
     const ok = await cli('send', code, 'SURVEY_SUBMITTED', '--as', 'districtCivilAffairs@九龙坡区', '--data', '@samples/decisions/survey-submitted.json', '--request-id', 'cli-1');
     expect(ok.code).toBe(0);
-    expect(ok.out[0]).toBe('已办理：提交摸排结果');
+    expect(ok.out[0]).toBe('已办理：提交摸排结果（记录第 1 条）');
     const again = await cli('send', code, 'SURVEY_SUBMITTED', '--as', 'districtCivilAffairs@九龙坡区', '--data', '@samples/decisions/survey-submitted.json', '--request-id', 'cli-1');
     expect(again.code).toBe(0);
+    expect(again.out[0]).toBe('请求 cli-1 已办理过（记录第 1 条），未重复办理');
+    // The same request id with another decision is refused, naming the id.
+    const reused = await cli('send', code, 'SURVEY_CONFIRMED', '--as', 'districtCivilAffairs@九龙坡区', '--request-id', 'cli-1');
+    expect(reused.code).toBe(1);
+    expect(reused.err[0]).toContain('请求编号 cli-1 已用于本案另一项决定');
   });
 
   it('shows the status with the actions each party may take, in English on request, and as JSON', async () => {
@@ -72,6 +77,9 @@ describe('handover CLI on the dev server', () => {
     const tl = await cli('timeline', code);
     expect(tl.out).toHaveLength(1);
     expect(tl.out[0]).toContain('提交摸排结果 (SURVEY_SUBMITTED) — 区县民政局 九龙坡区');
+    // One page at a time from the case record.
+    const page = await cli('--json', 'timeline', code, '--limit', '1');
+    expect(JSON.parse(page.out.join('\n'))).toMatchObject({ total: 1, entries: [{ seq: 1, type: 'SURVEY_SUBMITTED', requestId: 'cli-1' }] });
     await eventually(async () => {
       const list = await cli('--json', 'list', '--district', '九龙坡区', '--stage', 'survey');
       expect(JSON.parse(list.out.join('\n')).map((r: { caseId: string }) => r.caseId)).toContain(`handover-${code}`);
