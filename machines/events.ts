@@ -126,13 +126,30 @@ export const EVENT_REGISTRY = {
     roles: ['township', 'enterprise', 'districtCivilAffairs'],
     clause: '§三(二)',
     data: z.object({ major: z.boolean(), summary: text() }).strict(),
-    title: { zh: '方案未达成一致，报请协调', en: 'Escalate disagreement' },
+    // §三(二): the district may ask for coordination; a major disagreement is declared by a party.
+    rule: (e: { actor: { role: string }; data: { major: boolean } }) =>
+      e.data.major && e.actor.role === 'districtCivilAffairs'
+        ? { path: 'data.major', message: '重大分歧须由一方（乡镇街道或企业）提出 (a major disagreement is declared by a party: township or enterprise)' }
+        : undefined,
+    title: { zh: '方案未达成一致，报请协调', en: 'Ask for coordination' },
   },
   PARENT_GROUP_OPINION_GIVEN: { roles: ['parentGroup'], clause: '§三(二)', data: z.object({ opinion: text() }).strict(), title: { zh: '上级集团公司协调意见', en: 'Parent group opinion' } },
   COORDINATION_CONCLUDED: {
     roles: ['cityCivilAffairs', 'cityUrbanManagement'],
     clause: '§三(二)',
-    data: z.object({ outcome: z.enum(['resolved', 'majorDisagreement']), summary: text() }).strict(),
+    // agreedPlan opens the signing window; backToNegotiation (168-2017.1: resolved) returns the case to the parties;
+    // referredOn (168-2017.1: majorDisagreement) passes it to 市城管委, only for a major disagreement a party declared.
+    data: z
+      .object({
+        outcome: z.enum(['agreedPlan', 'backToNegotiation', 'referredOn', 'resolved', 'majorDisagreement']),
+        summary: text(),
+        declaredBy: z.enum(['township', 'enterprise']).optional(),
+      })
+      .strict(),
+    rule: (e: { data: { outcome: string; declaredBy?: string } }) =>
+      (e.data.outcome === 'referredOn' || e.data.outcome === 'majorDisagreement') && !e.data.declaredBy
+        ? { path: 'data.declaredBy', message: '报请市城管委须由一方（乡镇街道或企业）提出重大分歧：请注明提出方 (a referral to 市城管委 needs the party that declared the major disagreement)' }
+        : undefined,
     title: { zh: '协调结论', en: 'Conclude coordination' },
   },
   // §三(三) agreement

@@ -1,12 +1,12 @@
 // The handover process of 渝民〔2017〕168号 for one enterprise, as a pure XState v5 statechart.
-import { and, assign, setup } from 'xstate';
+import { and, assign, cancel, raise, setup, stateIn } from 'xstate';
 import { CALENDAR_VERSION, LEGACY_CALENDAR_VERSION, addWorkingDays, deadlineOf, shanghaiDate, type WorkingDayResult } from './calendar';
 import type { DecisionEvent, DecisionOf } from './events';
 import { addYuan, transitionFunding, type TransitionFunding } from './funding';
 import { boundContext, tally, type YearlyTally } from './bounded-context';
 import { emptyRecent, excerpt, pushRecent, type Recent } from './limits';
 import type { CaseParties, Role } from './roles';
-import { AGREEMENT_WORKING_DAYS, DEFINITION_VERSION, TRANSITION_YEARS, resolveSettings, type Settings, type SettingsInput } from './settings';
+import { AGREEMENT_WORKING_DAYS, DEFAULT_SETTINGS, DEFINITION_VERSION, TRANSITION_YEARS, resolveSettings, type Settings, type SettingsInput } from './settings';
 
 /** A dated fact about who did what, kept in the case. */
 interface Dated {
@@ -14,7 +14,20 @@ interface Dated {
   on: string;
 }
 
-export type DeadlineKind = 'negotiationEscalation' | 'coordinationEscalation' | 'agreementReminder' | 'agreement' | 'transitionEnd' | 'cityTarget';
+/**
+ * `negotiationEscalation` and `coordinationEscalation` keep their 168-2017.1 names (running cases' timers carry
+ * them) but since 168-2017.2 only supervise (督办): nothing escalates by itself. `cityTarget` is the case's target
+ * (its plan date, moved by a filed adjustment, or the city's date where the city set one).
+ */
+export type DeadlineKind =
+  | 'negotiationReminder'
+  | 'negotiationEscalation'
+  | 'coordinationEscalation'
+  | 'urbanCoordinationSupervision'
+  | 'agreementReminder'
+  | 'agreement'
+  | 'transitionEnd'
+  | 'cityTarget';
 
 /** An absolute due instant with the reasoning behind it. */
 export interface Deadline {
@@ -28,10 +41,16 @@ export interface Deadline {
   /** Set for working-day deadlines: which days were skipped and why. */
   workingDays?: WorkingDayResult;
   clause: string;
+  /** Where the date comes from, for people reading it (the case target: plan, adjustment or city). */
+  basis?: { zh: string; en: string };
 }
 
 export type NotifyReason =
   | 'negotiationEscalated'
+  | 'negotiationReminder'
+  | 'negotiationSupervised'
+  | 'coordinationSupervised'
+  | 'urbanCoordinationSupervised'
   | 'disagreementEscalated'
   | 'majorDisagreementEscalated'
   | 'coordinationEscalated'
@@ -114,18 +133,24 @@ export interface HandoverContext {
     /** Every inspection counted, the failed ones too, with their total cost (§二(二): district budget). */
     inspections: Recent<Dated & { passed: boolean; findings: string; failedItemCount: number; costCny: number }> & { failed: number; costCny: number };
     rectifications: Recent<Dated & { summary: string; costCny: number }> & { costCny: number };
+    /** The date an inspection passed them. */
+    acceptedOn?: string;
   };
   community: {
     route?: 'setUpDirectly' | 'setUpAndElect' | 'mergeIntoNeighbour';
     communityName?: string;
     committeeElectedOn?: string;
     mergedInto?: string;
+    /** The date the community was set up (committee elected, or merged). */
+    establishedOn?: string;
   };
   transition: {
     established?: boolean;
     startsOn?: string;
     endsOn?: string;
     funding?: TransitionFunding;
+    /** The date the district decided whether there is a transition period. */
+    decidedOn?: string;
   };
   deadlines: Partial<Record<DeadlineKind, Deadline>>;
   /** Deadlines that have passed without what they waited for. */
@@ -140,6 +165,20 @@ export interface HandoverContext {
   };
   /** Dated facts counted per year, for the year-end summary (§四(三)). */
   yearly: YearlyTally;
+  /** The instant the decision that may end implementation was applied (timers of `handedOver` count from it). */
+  appliedAt?: string;
+  /** 催办/督办 and other notices the case sent, as recorded on it (absent in 168-2017.1 snapshots). */
+  notices?: Recent<SentNotice>;
+}
+
+/** A notice recorded on the case: what, to whom, the due date it is about and the date it is dated. */
+export interface SentNotice {
+  reason: NotifyReason;
+  to: Role[];
+  due: string;
+  on: string;
+  /** Set when the notice's due instant had already passed when it was sent (a late record of the case). */
+  afterTheFact?: boolean;
 }
 
 /** Timer events carry no payload; the host stamps every event with the instant it was applied. */
@@ -147,11 +186,14 @@ type TimerStamp = { receivedAt?: string };
 export type HandoverEvent = DecisionEvent;
 
 const DAY_MS = 86_400_000;
+/** How far ahead a timer waiting for a deadline the case does not have is put: 20 years. */
+const NO_DEADLINE_MS = 20 * 366 * DAY_MS;
 
 /** The instant an event was applied; for the initial state, the opening of the case. */
 function nowOf(event: unknown, context: HandoverContext): number {
   const at = (event as TimerStamp | undefined)?.receivedAt;
-  return Date.parse(at ?? context.startedAt);
+  // Events the machine raises itself (a state's done event) carry no stamp: the last decision's instant.
+  return Date.parse(at ?? context.appliedAt ?? context.startedAt);
 }
 
 /** The date a decision was taken, or for timer events the date (Asia/Shanghai) they fired. */
@@ -167,8 +209,9 @@ function workingDayDeadline(kind: DeadlineKind, from: string, n: number, clause:
 
 function untilDeadline(context: HandoverContext, kind: DeadlineKind, event: unknown): number {
   const d = context.deadlines[kind];
-  // A missing deadline means the state was entered without one; never fire.
-  if (!d) return Number.MAX_SAFE_INTEGER;
+  // A missing deadline (a case without a target date, or a state entered without one): a far, still valid instant,
+  // whose guards then find nothing to do. (Number.MAX_SAFE_INTEGER is no date a timer or a query can show.)
+  if (!d) return NO_DEADLINE_MS;
   return Date.parse(d.at) - nowOf(event, context);
 }
 
@@ -200,6 +243,55 @@ const notifyMajorDisagreement = {
     },
   }),
 };
+
+type Message = { zh: string; en: string };
+
+/**
+ * A timer that reminds (催办) or supervises (督办) without moving the case: the notice goes to `to` and is recorded
+ * on the case (`notices`), dated at the deadline's due instant; `afterTheFact` when that instant had already passed
+ * when the timer fired (a case recorded late).
+ */
+function supervise(kind: DeadlineKind, reason: NotifyReason, to: Role[], message: (context: HandoverContext, due: Deadline) => Message, clause = '§三(二)') {
+  return [
+    assign(({ context, event }: { context: HandoverContext; event: unknown }) => {
+      const due = context.deadlines[kind];
+      if (!due) return {};
+      const notice: SentNotice = { reason, to, due: due.due, on: due.due, ...(firedLate(event) ? { afterTheFact: true } : {}) };
+      return { notices: pushRecent(context.notices ?? emptyRecent(), notice) };
+    }),
+    {
+      type: 'notify' as const,
+      params: ({ context }: { context: HandoverContext }): NotifyParams => {
+        const due = context.deadlines[kind]!;
+        return { reason, to, dueKey: due.due, clause, message: message(context, due) };
+      },
+    },
+    // Typed against the machine's events where used (a standalone assign is typed for any event).
+  ] as never[];
+}
+
+/** A timer fired after its due instant had passed by more than a day (a late record, not a worker's short delay). */
+function firedLate(event: unknown): boolean {
+  const e = event as { receivedAt?: string; firedAt?: string } | undefined;
+  return !!e?.firedAt && !!e.receivedAt && Date.parse(e.firedAt) - Date.parse(e.receivedAt) > DAY_MS;
+}
+
+/**
+ * §一(一)/(二), §三(一): the case's target. Its plan date (附件1 计划完成时间, or the date a filed adjustment set), or the
+ * city's target date where the city set one, whichever is earlier. Undefined when neither is known.
+ */
+export function caseTarget(plannedCompletion: string | undefined, settings: Settings, from: string, adjusted = false): Deadline | undefined {
+  const plan = plannedCompletion
+    ? { due: plannedCompletion, basis: adjusted ? { zh: '经认定备案的计划调整确定的完成时间', en: 'completion date of the filed plan adjustment' } : { zh: '计划表（附件1）计划完成时间', en: 'planned completion in the plan table (附件1)' } }
+    : undefined;
+  const city = settings.cityTargetDate ? { due: settings.cityTargetDate, basis: { zh: '市定目标日期（设置）', en: "the city's target date (setting)" } } : undefined;
+  const chosen = plan && city ? (city.due < plan.due ? city : plan) : (plan ?? city);
+  if (!chosen) return undefined;
+  return { kind: 'cityTarget', due: chosen.due, at: deadlineOf(chosen.due), from, clause: '§一(二)', basis: chosen.basis };
+}
+
+/** The id XState gives the root's `after: { cityTarget }` timer; re-raised under it when a filed adjustment moves the target. */
+const TARGET_TIMER_ID = 'xstate.after.cityTarget.handover';
 
 /** §二(一): the reminders before the transition period ends (setting: lead days). */
 function notifyTransitionEnding(index: number) {
@@ -267,10 +359,18 @@ export const handoverMachine = setup({
       },
       adjustment: () => undefined,
     }),
-    // §三(二): negotiation starts (again) on this date; the setting says when it escalates by itself.
+    // §三(二): negotiation starts (again) on this date; the settings say when the parties are reminded (催办) and
+    // when cityCivilAffairs is told to supervise (督办). Nothing moves the case by itself.
     startNegotiation: assign({
       deadlines: ({ context, event }) => ({
         ...context.deadlines,
+        negotiationReminder: workingDayDeadline(
+          'negotiationReminder',
+          dateOf(event, context),
+          context.settings.negotiationReminderWorkingDays ?? DEFAULT_SETTINGS.negotiationReminderWorkingDays,
+          '§三(二)',
+          context.calendarVersion,
+        ),
         negotiationEscalation: workingDayDeadline('negotiationEscalation', dateOf(event, context), context.settings.negotiationEscalationWorkingDays, '§三(二)', context.calendarVersion),
       }),
       workPlan: ({ context }) => ({ ...context.workPlan, proposal: undefined }),
@@ -280,6 +380,52 @@ export const handoverMachine = setup({
         ...context.deadlines,
         coordinationEscalation: workingDayDeadline('coordinationEscalation', dateOf(event, context), context.settings.coordinationEscalationWorkingDays, '§三(二)', context.calendarVersion),
       }),
+    }),
+    startUrbanCoordinationClock: assign({
+      deadlines: ({ context, event }) => ({
+        ...context.deadlines,
+        urbanCoordinationSupervision: workingDayDeadline(
+          'urbanCoordinationSupervision',
+          dateOf(event, context),
+          context.settings.urbanCoordinationSupervisionWorkingDays ?? DEFAULT_SETTINGS.urbanCoordinationSupervisionWorkingDays,
+          '§三(二)',
+          context.calendarVersion,
+        ),
+      }),
+    }),
+    recordProposal: assign({
+      workPlan: ({ context, event }) => {
+        const e = event as DecisionOf<'WORK_PLAN_PROPOSED'>;
+        const reference = e.data.foldedIntoOverallPlan ? excerpt(e.data.foldedIntoOverallPlan.reference) : undefined;
+        const form = reference === undefined ? ('sections' as const) : ('foldedIntoOverallPlan' as const);
+        return { ...context.workPlan, proposals: context.workPlan.proposals + 1, proposal: { by: e.actor.role, on: e.occurredOn, form, ...(reference === undefined ? {} : { reference }) } };
+      },
+    }),
+    recordParentGroupOpinion: assign({
+      workPlan: ({ context, event }) => {
+        const e = event as DecisionOf<'PARENT_GROUP_OPINION_GIVEN'>;
+        return { ...context.workPlan, parentGroupOpinions: pushRecent(context.workPlan.parentGroupOpinions, { by: e.actor.role, on: e.occurredOn, opinion: excerpt(e.data.opinion) }) };
+      },
+    }),
+    // §一(二), §三(一): a filed adjustment moves the case's target to the date it set; the target timer follows.
+    moveTarget: assign({
+      deadlines: ({ context, event }) => {
+        const target = caseTarget(context.plannedCompletion, context.settings, dateOf(event, context), true);
+        const { cityTarget: _old, ...rest } = context.deadlines;
+        return target ? { ...rest, cityTarget: target } : rest;
+      },
+    }),
+    // §三(四), §四(二): handed over once the agreement is signed and people, facilities and community are done: the
+    // date is the latest of those facts (a supplementary case keeps the date it declared).
+    recordHandover: assign(({ context }) => {
+      const dates = [
+        context.agreement.signedOn,
+        context.facilities.acceptedOn ?? context.facilities.inspections.latest.filter((i) => i.passed).map((i) => i.on).pop(),
+        context.community.establishedOn ?? context.community.committeeElectedOn,
+        context.transition.decidedOn,
+      ].filter((d): d is string => !!d);
+      const on = dates.sort()[dates.length - 1];
+      return { handedOverOn: context.handedOverOn ?? on };
     }),
     escalate: assign(({ context, event }, params: { level: 'cityCivilAffairs' | 'cityUrbanManagement'; auto: boolean }) => {
       const e = event as Partial<DecisionOf<'DISAGREEMENT_ESCALATED'>>;
@@ -295,7 +441,7 @@ export const handoverMachine = setup({
       const outcome = { by: e.actor.role, on: e.occurredOn, outcome: e.data.outcome, summary: excerpt(e.data.summary) };
       return {
         workPlan: { ...context.workPlan, coordinationOutcomes: pushRecent(context.workPlan.coordinationOutcomes, outcome) },
-        yearly: tally(context.yearly, e.occurredOn, e.data.outcome === 'resolved' ? 'coordinationResolved' : 'coordinationEscalated'),
+        yearly: tally(context.yearly, e.occurredOn, e.data.outcome === 'majorDisagreement' || e.data.outcome === 'referredOn' ? 'coordinationEscalated' : 'coordinationResolved'),
       };
     }),
     // §三(三): the 10 working days run from the date both sides agreed the plan, on the official calendar.
@@ -318,17 +464,18 @@ export const handoverMachine = setup({
         return { ...context.agreement, signatures: { ...context.agreement.signatures, [role]: e.occurredOn } };
       },
     }),
-    // §四(二): people, facilities and equipment are handed over as a whole once the agreement is signed.
+    // §三(三): the agreement is signed once both parties signed. The handover itself (§四(二)'s switch of
+    // responsibility) is recorded when people, facilities and community are done (recordHandover).
     completeAgreement: assign(({ context }) => {
       const dates = Object.values(context.agreement.signatures).sort();
       const signedOn = dates[dates.length - 1]!;
       const due = context.deadlines.agreement?.due;
       return {
         agreement: { ...context.agreement, signedOn, late: due ? signedOn > due : undefined },
-        handedOverOn: context.handedOverOn ?? signedOn,
       };
     }),
     recordInspection: assign({
+      appliedAt: ({ event }) => (event as TimerStamp).receivedAt,
       facilities: ({ context, event }) => {
         const e = event as DecisionOf<'FACILITIES_INSPECTED'>;
         const inspections = context.facilities.inspections;
@@ -336,6 +483,7 @@ export const handoverMachine = setup({
         return {
           ...context.facilities,
           inspections: { ...pushRecent(inspections, entry), failed: inspections.failed + (e.data.passed ? 0 : 1), costCny: addYuan(inspections.costCny, e.data.costCny) },
+          ...(e.data.passed ? { acceptedOn: e.occurredOn } : {}),
         };
       },
     }),
@@ -344,6 +492,7 @@ export const handoverMachine = setup({
     }),
     // §二(一): 3 years from the start date; §二(三): who pays what during it.
     startTransition: assign({
+      appliedAt: ({ event }) => (event as TimerStamp).receivedAt,
       transition: ({ event }) => {
         const e = event as DecisionOf<'TRANSITION_DECIDED'> & { data: { establish: true } };
         const startsOn = e.data.startsOn ?? e.occurredOn;
@@ -353,7 +502,7 @@ export const handoverMachine = setup({
           originalAnnual: e.data.originalRunningFundsAnnual,
           districtStandardAnnual: e.data.districtStandardAnnual,
         });
-        return { established: true, startsOn, endsOn: addCalendarYears(startsOn, TRANSITION_YEARS), funding };
+        return { established: true, startsOn, endsOn: addCalendarYears(startsOn, TRANSITION_YEARS), funding, decidedOn: e.occurredOn };
       },
       deadlines: ({ context, event }) => {
         const e = event as DecisionOf<'TRANSITION_DECIDED'> & { data: { establish: true } };
@@ -383,9 +532,12 @@ export const handoverMachine = setup({
     acceptedByOtherParty: ({ context, event }) => !!context.workPlan.proposal && context.workPlan.proposal.by !== actorOf(event),
     majorDisagreement: ({ event }) => (event as DecisionOf<'DISAGREEMENT_ESCALATED'>).data.major,
     concludedByCityCivilAffairs: ({ event }) => actorOf(event) === 'cityCivilAffairs',
-    concludedByCityUrbanManagement: ({ event }) =>
-      actorOf(event) === 'cityUrbanManagement' && (event as DecisionOf<'COORDINATION_CONCLUDED'>).data.outcome === 'resolved',
-    coordinationResolved: ({ event }) => (event as DecisionOf<'COORDINATION_CONCLUDED'>).data.outcome === 'resolved',
+    concludedByCityUrbanManagement: ({ event }) => actorOf(event) === 'cityUrbanManagement',
+    outcomeAgreedPlan: ({ event }) => (event as DecisionOf<'COORDINATION_CONCLUDED'>).data.outcome === 'agreedPlan',
+    // 'resolved' is 168-2017.1's name for going back to negotiation.
+    outcomeBackToNegotiation: ({ event }) => ['backToNegotiation', 'resolved'].includes((event as DecisionOf<'COORDINATION_CONCLUDED'>).data.outcome),
+    // 'majorDisagreement' is 168-2017.1's name for a referral; the payload names the party that declared it.
+    outcomeReferredOn: ({ event }) => ['referredOn', 'majorDisagreement'].includes((event as DecisionOf<'COORDINATION_CONCLUDED'>).data.outcome),
     // §三(三): signed by the enterprise and the district government; each signs once.
     firstSignature: ({ context, event }) => {
       const sig = context.agreement.signatures;
@@ -407,7 +559,14 @@ export const handoverMachine = setup({
       const fired = Date.parse((event as { firedAt?: string }).firedAt ?? new Date(nowOf(event, context)).toISOString());
       return !!context.deadlines.agreement && fired < Date.parse(context.deadlines.agreement.at);
     },
-    agreementNotSigned: ({ context }) => !context.agreement.signedOn && !context.handedOverOn,
+    // §一(二): the target is met by the handover; on the "already handed over" path by completing the paperwork.
+    targetNotMet: ({ context }) => !!context.deadlines.cityTarget && (context.agreement.supplementary ? !context.agreement.signedOn : !context.handedOverOn),
+    transitionPending: ({ context }) => context.transition.established === true && !!context.deadlines.transitionEnd,
+    // A reminder that fires only after the period has ended (a late record) would be noise.
+    transitionEndAhead: ({ context, event }) => {
+      const fired = Date.parse((event as { firedAt?: string }).firedAt ?? new Date(nowOf(event, context)).toISOString());
+      return !!context.deadlines.transitionEnd && fired < Date.parse(context.deadlines.transitionEnd.at);
+    },
     knownOpenProblem: ({ context, event }) => {
       const id = (event as DecisionOf<'MAJOR_PROBLEM_FILED'>).data.problemId;
       return context.majorProblems.open.includes(id);
@@ -418,7 +577,9 @@ export const handoverMachine = setup({
     },
   },
   delays: {
+    negotiationReminder: ({ context, event }) => untilDeadline(context, 'negotiationReminder', event),
     negotiationEscalation: ({ context, event }) => untilDeadline(context, 'negotiationEscalation', event),
+    urbanCoordinationSupervision: ({ context, event }) => untilDeadline(context, 'urbanCoordinationSupervision', event),
     coordinationEscalation: ({ context, event }) => untilDeadline(context, 'coordinationEscalation', event),
     agreementReminder: ({ context, event }) => untilDeadline(context, 'agreementReminder', event),
     agreementDeadline: ({ context, event }) => untilDeadline(context, 'agreement', event),
@@ -453,35 +614,28 @@ export const handoverMachine = setup({
       facilities: { inspections: { ...emptyRecent(), failed: 0, costCny: 0 }, rectifications: { ...emptyRecent(), costCny: 0 } },
       community: {},
       transition: {},
-      // §一(二): the city's target date for the whole work.
-      deadlines: {
-        cityTarget: { kind: 'cityTarget', due: settings.cityTargetDate, at: deadlineOf(settings.cityTargetDate), from: shanghaiDate(input.startedAt), clause: '§一(二)' },
-      },
+      // §一(二): the case's target: its plan date, or the city's date where the city set one.
+      deadlines: (() => {
+        const target = caseTarget(input.plannedCompletion, settings, shanghaiDate(Date.parse(input.startedAt)));
+        return target ? { cityTarget: target } : {};
+      })(),
+      notices: emptyRecent(),
       missed: { agreement: false, cityTarget: false },
       majorProblems: { ...emptyRecent(), open: [] },
       newTasks: { ...emptyRecent(), awaitingVerification: [], verified: 0, rejected: 0 },
       yearly: {},
     };
   },
-  // §一(二): a case not past the agreement by the city's target date is overdue.
+  // §一(二): a case not handed over by its target (plan date, adjusted, or the city's date) is overdue.
   after: {
     cityTarget: {
-      guard: 'agreementNotSigned',
+      guard: 'targetNotMet',
       actions: [
         assign({ missed: ({ context }) => ({ ...context.missed, cityTarget: true }) }),
-        {
-          type: 'notify',
-          params: ({ context }) => ({
-            reason: 'cityTargetMissed' as const,
-            to: ['districtCivilAffairs', 'cityCivilAffairs'] as Role[],
-            dueKey: context.settings.cityTargetDate,
-            clause: '§一(二)',
-            message: {
-              zh: `${context.enterpriseName}：未在市定目标日期 ${context.settings.cityTargetDate} 前签订移交协议，已标记为逾期`,
-              en: `${context.enterpriseName}: no agreement by the city target date ${context.settings.cityTargetDate}; flagged overdue`,
-            },
-          }),
-        },
+        ...supervise('cityTarget', 'cityTargetMissed', ['districtCivilAffairs', 'cityCivilAffairs'], (c, due) => ({
+          zh: `${c.enterpriseName}：未在目标日期 ${due.due}（${due.basis?.zh ?? '目标日期'}）前完成移交，已标记为逾期`,
+          en: `${c.enterpriseName}: not handed over by the target date ${due.due} (${due.basis?.en ?? 'target'}); flagged overdue`,
+        }), '§一(二)'),
       ],
     },
   },
@@ -650,56 +804,46 @@ export const handoverMachine = setup({
                     }),
                 }),
                 'startNegotiation',
+                'moveTarget',
+                cancel(TARGET_TIMER_ID),
+                raise({ type: TARGET_TIMER_ID } as never, { id: TARGET_TIMER_ID, delay: 'cityTarget' }),
               ],
             },
           },
         },
       },
     },
-    // §三(二) 制定工作方案: one enterprise, one plan; escalation ladder on disagreement
+    // §三(二) 制定工作方案: one enterprise, one plan. Coordination only when a party (or the district) asks for it
+    // (报请); 市城管委 only for a major disagreement a party declares. Timers remind (催办) and supervise (督办):
+    // the case stays in the parties' hands, who can agree a plan at any time, also during coordination.
     workPlan: {
       initial: 'negotiating',
+      on: {
+        WORK_PLAN_PROPOSED: { actions: 'recordProposal' },
+        WORK_PLAN_ACCEPTED: { guard: 'acceptedByOtherParty', target: '#handover.agreement', actions: 'agreePlan' },
+      },
       states: {
         negotiating: {
           after: {
+            negotiationReminder: {
+              actions: supervise('negotiationReminder', 'negotiationReminder', ['township', 'enterprise'], (c, due) => ({
+                zh: `${c.enterpriseName}：工作方案协商自 ${due.from} 起已满 ${c.settings.negotiationReminderWorkingDays ?? DEFAULT_SETTINGS.negotiationReminderWorkingDays} 个工作日尚未达成一致，请抓紧协商（催办）；如确难达成一致，可报请市民政局协调`,
+                en: `${c.enterpriseName}: no work plan agreement ${c.settings.negotiationReminderWorkingDays ?? DEFAULT_SETTINGS.negotiationReminderWorkingDays} working days after ${due.from}; please press on (reminder); you may ask city civil affairs to coordinate`,
+              })),
+            },
             negotiationEscalation: {
-              target: 'cityCivilAffairsCoordination',
-              actions: [
-                { type: 'escalate', params: { level: 'cityCivilAffairs', auto: true } },
-                'startCoordinationClock',
-                {
-                  type: 'notify',
-                  params: ({ context }) => ({
-                    reason: 'negotiationEscalated' as const,
-                    to: ['cityCivilAffairs', 'parentGroup', 'districtCivilAffairs'] as Role[],
-                    dueKey: context.deadlines.negotiationEscalation!.due,
-                    clause: '§三(二)',
-                    message: {
-                      zh: `${context.enterpriseName}：工作方案协商已满 ${context.settings.negotiationEscalationWorkingDays} 个工作日未达成一致，自动报请市民政局与企业上级集团公司协调`,
-                      en: `${context.enterpriseName}: no work plan agreement after ${context.settings.negotiationEscalationWorkingDays} working days; escalated to the city civil affairs bureau and the parent group`,
-                    },
-                  }),
-                },
-              ],
+              actions: supervise('negotiationEscalation', 'negotiationSupervised', ['cityCivilAffairs', 'districtCivilAffairs'], (c, due) => ({
+                zh: `${c.enterpriseName}：工作方案协商自 ${due.from} 起已满 ${c.settings.negotiationEscalationWorkingDays} 个工作日未达成一致，请督办（案件仍由双方协商，未报请协调）`,
+                en: `${c.enterpriseName}: no work plan agreement ${c.settings.negotiationEscalationWorkingDays} working days after ${due.from}; please supervise (the parties still negotiate; no coordination was requested)`,
+              })),
             },
           },
           on: {
-            WORK_PLAN_PROPOSED: {
-              actions: assign({
-                workPlan: ({ context, event }) => {
-                  const e = event as DecisionOf<'WORK_PLAN_PROPOSED'>;
-                  const reference = e.data.foldedIntoOverallPlan ? excerpt(e.data.foldedIntoOverallPlan.reference) : undefined;
-                  const form = reference === undefined ? ('sections' as const) : ('foldedIntoOverallPlan' as const);
-                  return { ...context.workPlan, proposals: context.workPlan.proposals + 1, proposal: { by: e.actor.role, on: e.occurredOn, form, ...(reference === undefined ? {} : { reference }) } };
-                },
-              }),
-            },
-            WORK_PLAN_ACCEPTED: { guard: 'acceptedByOtherParty', target: '#handover.agreement', actions: 'agreePlan' },
             DISAGREEMENT_ESCALATED: [
               {
                 guard: 'majorDisagreement',
                 target: 'cityUrbanManagementCoordination',
-                actions: [{ type: 'escalate', params: { level: 'cityUrbanManagement', auto: false } }, notifyMajorDisagreement],
+                actions: [{ type: 'escalate', params: { level: 'cityUrbanManagement', auto: false } }, 'startUrbanCoordinationClock', notifyMajorDisagreement],
               },
               {
                 target: 'cityCivilAffairsCoordination',
@@ -724,37 +868,51 @@ export const handoverMachine = setup({
             ],
           },
         },
-        // 报请市民政局与企业上级集团公司协调
+        // 报请市民政局与企业上级集团公司协调: ends in an agreed plan, back to negotiation, or (a party having declared a
+        // major disagreement) referral to 市城管委.
         cityCivilAffairsCoordination: {
           after: {
             coordinationEscalation: {
-              target: 'cityUrbanManagementCoordination',
-              actions: [{ type: 'escalate', params: { level: 'cityUrbanManagement', auto: true } }, notifyMajorDisagreement],
+              actions: supervise('coordinationEscalation', 'coordinationSupervised', ['cityCivilAffairs', 'parentGroup'], (c, due) => ({
+                zh: `${c.enterpriseName}：市民政局与企业上级集团公司协调自 ${due.from} 起已满 ${c.settings.coordinationEscalationWorkingDays} 个工作日尚无结论，请督办`,
+                en: `${c.enterpriseName}: city civil affairs coordination open ${c.settings.coordinationEscalationWorkingDays} working days since ${due.from} without a conclusion; please supervise`,
+              })),
             },
           },
           on: {
-            PARENT_GROUP_OPINION_GIVEN: {
-              actions: assign({
-                workPlan: ({ context, event }) => {
-                  const e = event as DecisionOf<'PARENT_GROUP_OPINION_GIVEN'>;
-                  return { ...context.workPlan, parentGroupOpinions: pushRecent(context.workPlan.parentGroupOpinions, { by: e.actor.role, on: e.occurredOn, opinion: excerpt(e.data.opinion) }) };
-                },
-              }),
+            PARENT_GROUP_OPINION_GIVEN: { actions: 'recordParentGroupOpinion' },
+            DISAGREEMENT_ESCALATED: {
+              guard: 'majorDisagreement',
+              target: 'cityUrbanManagementCoordination',
+              actions: [{ type: 'escalate', params: { level: 'cityUrbanManagement', auto: false } }, 'startUrbanCoordinationClock', notifyMajorDisagreement],
             },
             COORDINATION_CONCLUDED: [
-              { guard: and(['concludedByCityCivilAffairs', 'coordinationResolved']), target: 'negotiating', actions: ['recordCoordination', 'startNegotiation'] },
+              { guard: and(['concludedByCityCivilAffairs', 'outcomeAgreedPlan']), target: '#handover.agreement', actions: ['recordCoordination', 'agreePlan'] },
+              { guard: and(['concludedByCityCivilAffairs', 'outcomeBackToNegotiation']), target: 'negotiating', actions: ['recordCoordination', 'startNegotiation'] },
               {
-                guard: 'concludedByCityCivilAffairs',
+                guard: and(['concludedByCityCivilAffairs', 'outcomeReferredOn']),
                 target: 'cityUrbanManagementCoordination',
-                actions: ['recordCoordination', { type: 'escalate', params: { level: 'cityUrbanManagement', auto: false } }, notifyMajorDisagreement],
+                actions: ['recordCoordination', { type: 'escalate', params: { level: 'cityUrbanManagement', auto: false } }, 'startUrbanCoordinationClock', notifyMajorDisagreement],
               },
             ],
           },
         },
-        // 重大分歧：报请市城管委协调
+        // 重大分歧：报请市城管委协调. Ends in an agreed plan or back to negotiation.
         cityUrbanManagementCoordination: {
+          after: {
+            urbanCoordinationSupervision: {
+              actions: supervise('urbanCoordinationSupervision', 'urbanCoordinationSupervised', ['cityUrbanManagement', 'cityCivilAffairs'], (c, due) => ({
+                zh: `${c.enterpriseName}：市城管委（专项工作办公室）协调重大分歧自 ${due.from} 起已满 ${c.settings.urbanCoordinationSupervisionWorkingDays ?? DEFAULT_SETTINGS.urbanCoordinationSupervisionWorkingDays} 个工作日尚无结论，请督办`,
+                en: `${c.enterpriseName}: urban management coordination of the major disagreement open since ${due.from} without a conclusion; please supervise`,
+              })),
+            },
+          },
           on: {
-            COORDINATION_CONCLUDED: { guard: 'concludedByCityUrbanManagement', target: 'negotiating', actions: ['recordCoordination', 'startNegotiation'] },
+            PARENT_GROUP_OPINION_GIVEN: { actions: 'recordParentGroupOpinion' },
+            COORDINATION_CONCLUDED: [
+              { guard: and(['concludedByCityUrbanManagement', 'outcomeAgreedPlan']), target: '#handover.agreement', actions: ['recordCoordination', 'agreePlan'] },
+              { guard: and(['concludedByCityUrbanManagement', 'outcomeBackToNegotiation']), target: 'negotiating', actions: ['recordCoordination', 'startNegotiation'] },
+            ],
           },
         },
       },
@@ -822,7 +980,20 @@ export const handoverMachine = setup({
     // §三(四), §二 实施移交: three branches in parallel
     implementation: {
       type: 'parallel',
-      onDone: 'completed',
+      // Handed over: with a transition period it is followed in `handedOver`; without one the case is complete.
+      onDone: [
+        { guard: 'transitionPending', target: 'handedOver', actions: 'recordHandover' },
+        { target: 'completed', actions: 'recordHandover' },
+      ],
+      always: {
+        guard: and([
+          stateIn({ implementation: { facilities: 'accepted' } }),
+          stateIn({ implementation: { community: 'established' } }),
+          stateIn({ implementation: { funding: 'inTransition' } }),
+        ]),
+        target: 'handedOver',
+        actions: 'recordHandover',
+      },
       states: {
         // §二(二) 接收社区服务设施: hand over → inspect → rectify at once → inspect again
         facilities: {
@@ -895,7 +1066,10 @@ export const handoverMachine = setup({
               on: {
                 RESIDENTS_COMMITTEE_ELECTED: {
                   target: 'established',
-                  actions: assign({ community: ({ context, event }) => ({ ...context.community, committeeElectedOn: dateOf(event, context) }) }),
+                  actions: assign({
+                    appliedAt: ({ event }) => (event as TimerStamp).receivedAt,
+                    community: ({ context, event }) => ({ ...context.community, committeeElectedOn: dateOf(event, context), establishedOn: dateOf(event, context) }),
+                  }),
                 },
               },
             },
@@ -903,7 +1077,10 @@ export const handoverMachine = setup({
               on: {
                 COMMUNITY_MERGED: {
                   target: 'established',
-                  actions: assign({ community: ({ context, event }) => ({ ...context.community, mergedInto: (event as DecisionOf<'COMMUNITY_MERGED'>).data.intoCommunity }) }),
+                  actions: assign({
+                    appliedAt: ({ event }) => (event as TimerStamp).receivedAt,
+                    community: ({ context, event }) => ({ ...context.community, mergedInto: (event as DecisionOf<'COMMUNITY_MERGED'>).data.intoCommunity, establishedOn: dateOf(event, context) }),
+                  }),
                 },
               },
             },
@@ -917,21 +1094,40 @@ export const handoverMachine = setup({
             awaitingTransitionDecision: {
               on: {
                 TRANSITION_DECIDED: [
-                  { guard: 'transitionEstablished', target: 'inTransition', actions: 'startTransition' },
-                  { target: 'settled', actions: assign({ transition: ({ context }) => ({ ...context.transition, established: false }) }) },
+                  { guard: 'transitionEstablished', target: 'transitionAgreed', actions: 'startTransition' },
+                  {
+                    target: 'settled',
+                    actions: assign({
+                      appliedAt: ({ event }) => (event as TimerStamp).receivedAt,
+                      transition: ({ context, event }) => ({ ...context.transition, established: false, decidedOn: dateOf(event, context) }),
+                    }),
+                  },
                 ],
               },
             },
+            // A transition period is agreed: it is followed after the handover (`handedOver`), not here.
+            transitionAgreed: { type: 'final' },
+            // Only cases restored from 168-2017.1 are here (their transition ran inside implementation); once facilities
+            // and community are done they move on to `handedOver` (see `always` below).
             inTransition: {
               after: {
-                transitionFirstReminder: { guard: 'hasFirstTransitionReminder', actions: notifyTransitionEnding(0) },
-                transitionSecondReminder: { guard: 'hasSecondTransitionReminder', actions: notifyTransitionEnding(1) },
+                transitionFirstReminder: { guard: and(['hasFirstTransitionReminder', 'transitionEndAhead']), actions: notifyTransitionEnding(0) },
+                transitionSecondReminder: { guard: and(['hasSecondTransitionReminder', 'transitionEndAhead']), actions: notifyTransitionEnding(1) },
                 transitionEnd: { target: 'settled' },
               },
             },
             settled: { type: 'final' },
           },
         },
+      },
+    },
+    // 已移交: handed over (counts as complete for targets and reports); the 3-year transition period (§二(一)) is
+    // followed here, with its reminders, and ends the case.
+    handedOver: {
+      after: {
+        transitionFirstReminder: { guard: and(['hasFirstTransitionReminder', 'transitionEndAhead']), actions: notifyTransitionEnding(0) },
+        transitionSecondReminder: { guard: and(['hasSecondTransitionReminder', 'transitionEndAhead']), actions: notifyTransitionEnding(1) },
+        transitionEnd: { target: 'completed' },
       },
     },
     completed: { type: 'final' },
@@ -943,5 +1139,13 @@ export const handoverMachine = setup({
 const restoreUnbounded = handoverMachine.restoreSnapshot;
 (handoverMachine as { restoreSnapshot: typeof restoreUnbounded }).restoreSnapshot = (snapshot, scope) => {
   const s = snapshot as unknown as { context?: HandoverContext };
-  return restoreUnbounded(s.context ? ({ ...s, context: boundContext(s.context) } as unknown as typeof snapshot) : snapshot, scope);
+  // A snapshot of an earlier definition (168-2017.1) restored here follows this one from now on: it says so, and
+  // gains the list of notices it did not keep.
+  // 168-2017.1 recorded the handover at the signature: a case still in implementation has not been handed over yet.
+  const value = (snapshot as unknown as { value?: unknown }).value;
+  const inImplementation = typeof value === 'object' && value !== null && 'implementation' in value;
+  const signedIsNotHandover = (c: HandoverContext) => inImplementation && !c.agreement.supplementary && c.handedOverOn === c.agreement.signedOn;
+  const migrated = (c: HandoverContext): HandoverContext => (c.definitionVersion === DEFINITION_VERSION ? c : { ...c, ...(signedIsNotHandover(c) ? { handedOverOn: undefined } : {}), definitionVersion: DEFINITION_VERSION });
+  const context = s.context ? { ...migrated(boundContext(s.context)), notices: s.context.notices ?? emptyRecent<SentNotice>() } : undefined;
+  return restoreUnbounded(context ? ({ ...s, context } as unknown as typeof snapshot) : snapshot, scope);
 };

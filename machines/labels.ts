@@ -33,29 +33,37 @@ export const STATE_LABELS: Record<string, { zh: string; en: string }> = {
   'implementation.community.established': { zh: '已组建', en: 'established' },
   'implementation.funding': { zh: '经费与过渡期', en: 'funding and transition' },
   'implementation.funding.awaitingTransitionDecision': { zh: '待定过渡期', en: 'awaiting transition decision' },
+  'implementation.funding.transitionAgreed': { zh: '已定过渡期', en: 'transition period agreed' },
   'implementation.funding.inTransition': { zh: '过渡期中', en: 'in transition' },
   'implementation.funding.settled': { zh: '已落实', en: 'settled' },
+  handedOver: { zh: '已移交（过渡期中）', en: 'handed over (in transition)' },
   completed: { zh: '已完成', en: 'completed' },
 };
 
 export const DEADLINE_LABELS: Record<DeadlineKind, { zh: string; en: string }> = {
-  negotiationEscalation: { zh: '协商期满自动报请市民政局', en: 'negotiation escalates to city civil affairs' },
-  coordinationEscalation: { zh: '协调期满报请市城管委', en: 'coordination escalates to urban management' },
+  negotiationReminder: { zh: '协商催办（双方）', en: 'negotiation reminder to the parties' },
+  negotiationEscalation: { zh: '协商督办（市民政局）', en: 'negotiation supervision by city civil affairs' },
+  coordinationEscalation: { zh: '市民政局协调督办', en: 'city civil affairs coordination supervision' },
+  urbanCoordinationSupervision: { zh: '市城管委协调督办', en: 'urban management coordination supervision' },
   agreementReminder: { zh: '签订协议提醒', en: 'agreement reminder' },
   agreement: { zh: '签订移交协议期限', en: 'agreement deadline' },
   transitionEnd: { zh: '过渡期结束', en: 'end of transition period' },
-  cityTarget: { zh: '市定完成目标', en: 'city target date' },
+  cityTarget: { zh: '完成移交目标日期', en: 'handover target date' },
 };
 
 export const NOTIFY_LABELS: Record<NotifyReason, { zh: string; en: string }> = {
-  negotiationEscalated: { zh: '协商期满自动报请协调', en: 'negotiation escalated' },
+  negotiationEscalated: { zh: '协商期满自动报请协调（168-2017.1）', en: 'negotiation escalated (168-2017.1)' },
+  negotiationReminder: { zh: '协商催办', en: 'negotiation reminder' },
+  negotiationSupervised: { zh: '协商督办', en: 'negotiation supervision' },
+  coordinationSupervised: { zh: '市民政局协调督办', en: 'coordination supervision' },
+  urbanCoordinationSupervised: { zh: '市城管委协调督办', en: 'urban management coordination supervision' },
   disagreementEscalated: { zh: '方案分歧报请协调', en: 'disagreement escalated' },
   majorDisagreementEscalated: { zh: '重大分歧报请市城管委', en: 'major disagreement escalated' },
   coordinationEscalated: { zh: '协调期满升级', en: 'coordination escalated' },
   agreementReminder: { zh: '签订协议提醒', en: 'agreement reminder' },
   agreementEscalated: { zh: '逾期未签协议报请协调', en: 'agreement overdue, escalated' },
   transitionEndingReminder: { zh: '过渡期即将结束提醒', en: 'transition ending reminder' },
-  cityTargetMissed: { zh: '未按市定目标完成', en: 'city target missed' },
+  cityTargetMissed: { zh: '未按目标日期完成移交', en: 'target date missed' },
   majorProblemReported: { zh: '重大问题报告', en: 'major problem reported' },
   adjustmentFiled: { zh: '计划调整备案', en: 'adjustment filed' },
 };
@@ -66,6 +74,8 @@ export function stateLabel(path: string, lang: 'zh' | 'en'): string {
 
 /** Keyed by the machine's delay names, as timeline entries of kind `timer` carry them. */
 export const TIMER_LABELS: Record<string, { zh: string; en: string }> = {
+  negotiationReminder: DEADLINE_LABELS.negotiationReminder,
+  urbanCoordinationSupervision: DEADLINE_LABELS.urbanCoordinationSupervision,
   negotiationEscalation: DEADLINE_LABELS.negotiationEscalation,
   coordinationEscalation: DEADLINE_LABELS.coordinationEscalation,
   agreementReminder: DEADLINE_LABELS.agreementReminder,

@@ -2,7 +2,7 @@
 // The notice does not reproduce 附件2; these are the columns a city bureau asks for. Pure: the
 // states are queried elsewhere (activities/reports) and handed in.
 import { yearlyCount } from './bounded-context';
-import { STAGES, STAGE_LABELS, type Stage } from './case-view';
+import { STAGES, STAGE_LABELS, countsAsComplete, type Stage } from './case-view';
 import type { Deadline, HandoverContext } from './handover';
 import { DEADLINE_LABELS, stateLabel } from './labels';
 
@@ -64,7 +64,7 @@ function facilitiesText(c: CaseSnapshotView, lang: Lang): string {
   const f = c.context.facilities;
   const parts: string[] = [];
   const state = branchState(c, 'facilities');
-  if (c.stage === 'completed' || state === 'implementation.facilities.accepted') parts.push(lang === 'zh' ? '已接收' : 'accepted');
+  if (countsAsComplete(c.stage) || state === 'implementation.facilities.accepted') parts.push(lang === 'zh' ? '已接收' : 'accepted');
   else if (state) parts.push(stateLabel(state, lang));
   else parts.push(lang === 'zh' ? '未开始' : 'not started');
   const items = f.handedOver?.itemCount ?? 0;
@@ -87,7 +87,7 @@ function communityText(c: CaseSnapshotView, lang: Lang): string {
   const k = c.context.community;
   const parts: string[] = [];
   const state = branchState(c, 'community');
-  if (c.stage === 'completed' || state === 'implementation.community.established') parts.push(lang === 'zh' ? '已组建' : 'established');
+  if (countsAsComplete(c.stage) || state === 'implementation.community.established') parts.push(lang === 'zh' ? '已组建' : 'established');
   else if (state) parts.push(stateLabel(state, lang));
   else parts.push(lang === 'zh' ? '未开始' : 'not started');
   if (k.route) parts.push(ROUTES[k.route]?.[lang] ?? k.route);
@@ -99,7 +99,10 @@ function communityText(c: CaseSnapshotView, lang: Lang): string {
 
 function transitionText(c: CaseSnapshotView, lang: Lang): string {
   const t = c.context.transition;
-  if (t.established) return lang === 'zh' ? `${t.startsOn} 至 ${t.endsOn}` : `${t.startsOn} to ${t.endsOn}`;
+  if (t.established) {
+    const phase = c.stage === 'handedOver' ? (lang === 'zh' ? '（已移交，过渡期中）' : ' (handed over, in transition)') : c.stage === 'completed' ? (lang === 'zh' ? '（已结束）' : ' (ended)') : '';
+    return lang === 'zh' ? `${t.startsOn} 至 ${t.endsOn}${phase}` : `${t.startsOn} to ${t.endsOn}${phase}`;
+  }
   if (t.established === false) return lang === 'zh' ? '不设过渡期' : 'none';
   return lang === 'zh' ? '未确定' : 'not decided';
 }
@@ -117,7 +120,11 @@ function remarksText(c: CaseSnapshotView, lang: Lang): string {
     parts.push(lang === 'zh' ? `${e.on} ${e.auto ? '自动' : ''}报请${to.zh}协调` : `${e.on} ${e.auto ? 'automatically ' : ''}escalated to ${to.en}`);
   }
   if (x.missed.agreement) parts.push(lang === 'zh' ? '协议逾期已报请协调' : 'agreement overdue, escalated');
-  if (x.missed.cityTarget) parts.push(lang === 'zh' ? '未在市定目标日期前签订协议' : 'city target date missed');
+  if (x.missed.cityTarget) {
+    const t = x.deadlines.cityTarget;
+    parts.push(lang === 'zh' ? `未在目标日期${t ? ` ${t.due}` : ''}前完成移交` : `not handed over by the target date${t ? ` ${t.due}` : ''}`);
+  }
+  if (x.handedOverOn) parts.push(lang === 'zh' ? `${x.handedOverOn} 已移交` : `handed over ${x.handedOverOn}`);
   earlier(x.majorProblems.count - x.majorProblems.latest.length, '重大问题', 'major problem(s)');
   for (const p of x.majorProblems.latest) parts.push(lang === 'zh' ? `重大问题${p.id}：${p.summary}${p.filedOn ? '（已备案）' : ''}` : `major problem ${p.id}: ${p.summary}${p.filedOn ? ' (filed)' : ''}`);
   if (x.agreement.supplementary) parts.push(lang === 'zh' ? '已移交未签协议，补签' : 'supplementary agreement');
@@ -127,7 +134,7 @@ function remarksText(c: CaseSnapshotView, lang: Lang): string {
 
 export function stageText(c: CaseSnapshotView, lang: Lang): string {
   const stage = STAGE_LABELS[c.stage][lang];
-  if (c.stage === 'completed' || c.stage === 'implementation') return stage;
+  if (c.stage === 'completed' || c.stage === 'implementation' || c.stage === 'handedOver') return stage;
   const leaf = c.activeStates[0];
   return leaf ? `${stage}（${stateLabel(leaf, lang)}）` : stage;
 }
@@ -164,6 +171,8 @@ export interface SummaryCounts {
   byStage: Record<Stage, number>;
   completed: number;
   completedThisYear: number;
+  /** Handed over, with the transition period still running (counted in `completed` too). */
+  inTransition: number;
   overdue: number;
   facilityAreaM2: number;
   peopleTransferred: number;
@@ -188,6 +197,7 @@ function emptyCounts(district: string): SummaryCounts {
     byStage: Object.fromEntries(STAGES.map((s) => [s, 0])) as Record<Stage, number>,
     completed: 0,
     completedThisYear: 0,
+    inTransition: 0,
     overdue: 0,
     facilityAreaM2: 0,
     peopleTransferred: 0,
@@ -212,8 +222,10 @@ export function summarise(district: string, cases: readonly SummaryCase[], year:
     const x = c.context;
     s.cases++;
     s.byStage[c.stage]++;
-    if (c.stage === 'completed') s.completed++;
-    if (c.stage === 'completed' && inYear(completedOn)) s.completedThisYear++;
+    // §四(三) "移交任务完成": handed over counts as complete, the transition period beside it.
+    if (countsAsComplete(c.stage)) s.completed++;
+    if (countsAsComplete(c.stage) && inYear(x.handedOverOn ?? completedOn)) s.completedThisYear++;
+    if (c.stage === 'handedOver') s.inTransition++;
     if (c.overdue) s.overdue++;
     if (x.handedOverOn) {
       if (x.facilities.handedOver) s.facilityAreaM2 += facilityArea(c);
@@ -236,6 +248,7 @@ export function addCounts(into: SummaryCounts, more: SummaryCounts): SummaryCoun
   for (const st of STAGES) r.byStage[st] += more.byStage[st];
   r.completed += more.completed;
   r.completedThisYear += more.completedThisYear;
+  r.inTransition += more.inTransition;
   r.overdue += more.overdue;
   r.facilityAreaM2 += more.facilityAreaM2;
   r.peopleTransferred += more.peopleTransferred;
@@ -260,6 +273,7 @@ export const SUMMARY_COLUMNS: ReadonlyArray<{ zh: string; en: string; value: (s:
   ...STAGES.map((st) => ({ zh: `${STAGE_LABELS[st].zh}阶段`, en: `Stage: ${STAGE_LABELS[st].en}`, value: (s: SummaryCounts) => s.byStage[st] })),
   { zh: '已完成', en: 'Completed', value: (s) => s.completed },
   { zh: '本年完成', en: 'Completed this year', value: (s) => s.completedThisYear },
+  { zh: '已移交、过渡期中', en: 'Handed over, in transition', value: (s) => s.inTransition },
   { zh: '逾期', en: 'Overdue', value: (s) => s.overdue },
   { zh: '移交设施面积（㎡）', en: 'Facility area handed over (m²)', value: (s) => s.facilityAreaM2 },
   { zh: '移交人数', en: 'People transferred', value: (s) => s.peopleTransferred },

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { IsoDateSchema as isoDate, bilingualErrors, whole } from './fields';
 
 /** Bump on every change to the machine's states, events or rules (see ARCHITECTURE.md, "Changing the process"). */
-export const DEFINITION_VERSION = '168-2017.1';
+export const DEFINITION_VERSION = '168-2017.2';
 
 /** §三(三): the agreement is signed within 10 working days after the plan is agreed. Fixed by the notice. */
 export const AGREEMENT_WORKING_DAYS = 10;
@@ -22,18 +22,28 @@ export const MAX_ESCALATION_WORKING_DAYS = 120;
 /** Every number the notice does not give ("setting" in DOMAIN.md), with its default. */
 export const SettingsSchema = z
   .object({
-    /** §三(二): working days of negotiation before a work plan dispute goes to cityCivilAffairs automatically. */
+    /**
+     * §三(二): working days of negotiation before a 督办 (supervision) notice goes to cityCivilAffairs. Nothing
+     * moves: the parties keep the case and ask for coordination themselves. (Name kept from 168-2017.1.)
+     */
     negotiationEscalationWorkingDays: workingDays(MAX_ESCALATION_WORKING_DAYS).default(20),
-    /** §三(二): working days of city coordination before it goes on to cityUrbanManagement automatically. */
+    /** §三(二): working days of negotiation before a 催办 (reminder) notice goes to the two parties. */
+    negotiationReminderWorkingDays: workingDays(MAX_ESCALATION_WORKING_DAYS).default(10),
+    /** §三(二): working days of city civil affairs coordination before a 督办 notice to cityCivilAffairs. (Name kept from 168-2017.1.) */
     coordinationEscalationWorkingDays: workingDays(MAX_ESCALATION_WORKING_DAYS).default(15),
+    /** §三(二): working days of 市城管委 coordination before a 督办 notice to cityUrbanManagement. */
+    urbanCoordinationSupervisionWorkingDays: workingDays(MAX_ESCALATION_WORKING_DAYS).default(15),
     /** §三(三): working days before the agreement deadline when a reminder goes out. */
     agreementReminderLeadWorkingDays: workingDays(9).default(3),
     /** §三(三)/§四(一): who a missed agreement deadline is escalated to. */
     agreementEscalationTo: z.enum(['cityCivilAffairs', 'cityUrbanManagement']).default('cityCivilAffairs'),
     /** §二(一): calendar days before the end of the transition period when reminders go out. */
     transitionReminderLeadDays: z.array(whole(1, 365)).max(5, '最多 5 个提醒 (at most 5 reminders)').default([90, 30]),
-    /** §一(二): the city's target date; a case not past the agreement by its end is overdue. */
-    cityTargetDate: isoDate.default('2017-12-31'),
+    /**
+     * §一(二): the city's target date, applying only where the city set it (no default): a case's target is its
+     * plan date (附件1, moved by a filed adjustment) or this date, whichever is earlier.
+     */
+    cityTargetDate: isoDate.optional(),
     /** §四(三): days before the 25th when districts are reminded of the monthly report. */
     monthlyReportReminderLeadDays: whole(0, 20).default(3),
     /** §四(三): when the 25th is not a working day, report on that day anyway, or on the previous/next working day. */

@@ -150,8 +150,10 @@ export function planCalendarUpdate(context: HandoverContext, pending: readonly S
 }
 
 const DEADLINE_NAMES: Record<DeadlineKind, { zh: string; en: string }> = {
+  negotiationReminder: { zh: '协商催办', en: 'negotiation reminder' },
   negotiationEscalation: { zh: '协商期限', en: 'negotiation period' },
   coordinationEscalation: { zh: '协调期限', en: 'coordination period' },
+  urbanCoordinationSupervision: { zh: '市城管委协调督办', en: 'urban management coordination supervision' },
   agreementReminder: { zh: '签订协议提醒', en: 'agreement reminder' },
   agreement: { zh: '签订移交协议期限', en: 'agreement deadline' },
   transitionEnd: { zh: '过渡期', en: 'transition period' },

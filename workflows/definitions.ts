@@ -1,13 +1,15 @@
 // Which process definition a workflow run follows: fixed per run, chosen with Temporal's patch markers.
 import { patched } from '@temporalio/workflow';
+import type { AnyStateMachine } from 'xstate';
 import { handoverMachine } from '../machines/handover';
 import { DEFINITION_VERSION } from '../machines/settings';
+import { VERSION as V_168_2017_1, handoverMachine_168_2017_1 } from '../machines/versions/168-2017.1';
 
 interface Definition {
   version: string;
   /** The patch id that introduced this definition; the first one has none. */
   patchId?: string;
-  machine: typeof handoverMachine;
+  machine: AnyStateMachine;
 }
 
 /**
@@ -16,7 +18,16 @@ interface Definition {
  * A run replaying its history sees no marker and keeps the machine it started with; new runs, including
  * every continue-as-new, record the marker and take the newest.
  */
-const DEFINITIONS: Definition[] = [{ version: DEFINITION_VERSION, machine: handoverMachine }];
+const DEFINITIONS: Definition[] = [
+  // The first definition: automatic escalation after the settings, completion at the end of the transition period.
+  { version: V_168_2017_1, machine: handoverMachine_168_2017_1 },
+  // Issue 11: escalation only on request (timers remind and supervise), handed over before the transition, targets
+  // from the plan. Running cases move here at their next continue-as-new (their snapshot restores unchanged).
+  { version: DEFINITION_VERSION, patchId: `definition-${DEFINITION_VERSION}`, machine: handoverMachine },
+];
+
+/** Every definition still registered, oldest first (for `handover definition check` and tests). */
+export const REGISTERED_DEFINITIONS: readonly Definition[] = DEFINITIONS;
 
 /** Call once, at the start of the workflow function, so the marker sits at the same point in every run. */
 export function definitionForThisRun(): Definition {

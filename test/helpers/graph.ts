@@ -145,7 +145,11 @@ export const VARIANTS: Record<EventType, Record<string, Payload>> = {
   WORK_PLAN_ACCEPTED: { default: PAYLOADS.WORK_PLAN_ACCEPTED },
   DISAGREEMENT_ESCALATED: { ordinary: PAYLOADS.DISAGREEMENT_ESCALATED, major: { major: true, summary: '移交范围存在重大分歧' } },
   PARENT_GROUP_OPINION_GIVEN: { default: PAYLOADS.PARENT_GROUP_OPINION_GIVEN },
-  COORDINATION_CONCLUDED: { resolved: PAYLOADS.COORDINATION_CONCLUDED, major: { outcome: 'majorDisagreement', summary: '协调未果，存在重大分歧' } },
+  COORDINATION_CONCLUDED: {
+    resolved: PAYLOADS.COORDINATION_CONCLUDED,
+    agreedPlan: { outcome: 'agreedPlan', summary: '经协调，双方就工作方案达成一致' },
+    major: { outcome: 'majorDisagreement', summary: '协调未果，企业提出存在重大分歧', declaredBy: 'enterprise' },
+  },
   AGREEMENT_SIGNED: { default: PAYLOADS.AGREEMENT_SIGNED },
   FACILITIES_HANDED_OVER: { default: PAYLOADS.FACILITIES_HANDED_OVER },
   FACILITIES_INSPECTED: {

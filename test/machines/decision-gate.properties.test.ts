@@ -213,7 +213,7 @@ describe('no accepted decision can fail in the handler', () => {
 
   it('reaches every stage, and states with guards on both sides', () => {
     const stages = new Set(nodes.map((n) => (typeof n.host.snapshot.value === 'string' ? n.host.snapshot.value : Object.keys(n.host.snapshot.value)[0])));
-    expect([...stages].sort()).toEqual(['agreement', 'completed', 'implementation', 'planAdjustment', 'survey', 'workPlan']);
+    expect([...stages].sort()).toEqual(['agreement', 'completed', 'handedOver', 'implementation', 'planAdjustment', 'survey', 'workPlan']);
     expect(nodes.length).toBeGreaterThan(100);
   });
 

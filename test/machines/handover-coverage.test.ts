@@ -17,8 +17,13 @@ import {
   type Move,
 } from '../helpers/graph';
 
-const declaredStates = stateNodesOf(handoverMachine.root);
-const declaredTransitions = transitionsOf(handoverMachine.root);
+/**
+ * Only cases restored from definition 168-2017.1 reach these (their transition period ran inside implementation);
+ * a new case cannot. Tested with a restored snapshot in handover-definition-change.test.ts.
+ */
+const LEGACY_ONLY = /implementation\.funding\.inTransition|\(always\)/;
+const declaredStates = stateNodesOf(handoverMachine.root).filter((n) => !LEGACY_ONLY.test(n.id));
+const declaredTransitions = transitionsOf(handoverMachine.root).filter((t) => !LEGACY_ONLY.test(t.label));
 
 /** A new case, as the exploration starts it. */
 function newCase(): CaseNode {
@@ -45,7 +50,8 @@ describe('path coverage of the handover statechart', () => {
     // alternatives, delays and onDone.
     const ids = declaredStates.map((n) => n.id);
     expect(ids).toContain('handover');
-    expect(ids).toContain('handover.implementation.funding.inTransition');
+    expect(ids).toContain('handover.implementation.funding.transitionAgreed');
+    expect(ids).toContain('handover.handedOver');
     expect(declaredStates.filter((n) => n.type === 'final').length).toBeGreaterThanOrEqual(4);
     expect(declaredTransitions.filter((t) => t.delayed).length).toBeGreaterThanOrEqual(8);
     expect(declaredTransitions.filter((t) => t.index > 0).length).toBeGreaterThanOrEqual(8);
@@ -109,9 +115,11 @@ describe('path coverage of the handover statechart', () => {
       ['handover.planAdjustment.cityVerification ADJUSTMENT_VERIFIED #1', /\(approved\)/],
       ['handover.workPlan.negotiating DISAGREEMENT_ESCALATED #0', /\(major\)/],
       ['handover.workPlan.negotiating DISAGREEMENT_ESCALATED #1', /\(ordinary\)/],
-      ['handover.workPlan.cityCivilAffairsCoordination COORDINATION_CONCLUDED #0', /by cityCivilAffairs \(resolved\)/],
-      ['handover.workPlan.cityCivilAffairsCoordination COORDINATION_CONCLUDED #1', /by cityCivilAffairs \(major\)/],
-      ['handover.workPlan.cityUrbanManagementCoordination COORDINATION_CONCLUDED #0', /by cityUrbanManagement \(resolved\)/],
+      ['handover.workPlan.cityCivilAffairsCoordination COORDINATION_CONCLUDED #0', /by cityCivilAffairs \(agreedPlan\)/],
+      ['handover.workPlan.cityCivilAffairsCoordination COORDINATION_CONCLUDED #1', /by cityCivilAffairs \(resolved\)/],
+      ['handover.workPlan.cityCivilAffairsCoordination COORDINATION_CONCLUDED #2', /by cityCivilAffairs \(major\)/],
+      ['handover.workPlan.cityUrbanManagementCoordination COORDINATION_CONCLUDED #0', /by cityUrbanManagement \(agreedPlan\)/],
+      ['handover.workPlan.cityUrbanManagementCoordination COORDINATION_CONCLUDED #1', /by cityUrbanManagement \(resolved\)/],
       ['handover.implementation.facilities.inspecting FACILITIES_INSPECTED #0', /\(passed\)/],
       ['handover.implementation.facilities.inspecting FACILITIES_INSPECTED #1', /\(failed\)/],
       ['handover.implementation.community.choosingSetup COMMUNITY_SETUP_DECIDED #0', /\(merge\)/],

@@ -83,17 +83,18 @@ describe('§二(三), §二(一) funding and the transition period', () => {
     expect(!r.ok && r.refusal.issues![0]!.path).toBe('data.staff');
   });
 
-  it('keeps the case open until the 3 years have passed, even with every other branch done', () => {
+  it('hands the case over with every branch done; the 3 years follow as the handedOver phase, then it closes', () => {
     const d = implementing();
     d.send('TRANSITION_DECIDED', 'districtGovernment', '2017-11-01');
     d.send('FACILITIES_HANDED_OVER', 'enterprise', '2017-11-02');
     d.send('FACILITIES_INSPECTED', 'districtCivilAffairs', '2017-11-03');
     d.send('COMMUNITY_SETUP_DECIDED', 'township', '2017-11-06', { hasFamilyCommittee: false, meetsConditions: false, route: 'mergeIntoNeighbour' });
     d.send('COMMUNITY_MERGED', 'township', '2017-11-07');
-    expect(stageOf(d.snapshot)).toBe('implementation');
+    expect(stageOf(d.snapshot)).toBe('handedOver');
+    expect(d.context.handedOverOn).toBe('2017-11-07');
     expect(d.context.transition.endsOn).toBe('2020-11-01');
     d.advanceTo('2020-10-31T15:59:59.999Z');
-    expect(stageOf(d.snapshot)).toBe('implementation');
+    expect(stageOf(d.snapshot)).toBe('handedOver');
     d.advanceTo('2020-10-31T16:00:00.000Z');
     expect(d.snapshot.value).toBe('completed');
   });
