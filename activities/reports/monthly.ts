@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { PROGRESS_COLUMNS, progressRow, type CaseSnapshotView } from '../../machines/progress-table';
 import { caseStateQuery, type CaseState } from '../../workflows/messages';
 import { addTableSheet, writeTableCsv, writeWorkbook, type Table } from './spreadsheet';
+import { countsAsComplete } from '../../machines/case-view';
 
 type Lang = 'zh' | 'en';
 
@@ -127,7 +128,8 @@ export async function buildMonthlyReport(client: Client, req: MonthlyReportReque
   const { states, missing, unreadable } = await readCases(client, req.caseIds, { listUnreadable: req.listUnreadable });
   const other = states.filter((s) => s.context.parties.district !== req.district);
   if (other.length) throw new Error(`案件 ${other.map((s) => s.caseId).join(', ')} 不属于 ${req.district} (cases not of district ${req.district})`);
-  const completed = states.filter((s) => s.status === 'done' || s.stage === 'completed').length;
+  // §四(三) "直至所有移交任务完成": a handed-over case is complete, its transition period shown beside it (machines/case-view).
+  const completed = states.filter((s) => s.status === 'done' || countsAsComplete(s.stage)).length;
   const allComplete = states.length > 0 && completed === states.length;
   const versions = [...new Set(states.map((s) => s.definitionVersion))].sort();
   const builtFrom: BuiltFrom = {
