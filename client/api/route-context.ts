@@ -5,6 +5,7 @@ import { caseIdFor } from '../../machines/case-input';
 import type { CaseParties } from '../../machines/roles';
 import type { CaseState } from '../../workflows/messages';
 import type { CaseRecordStore } from '../../activities/case-record/store';
+import type { OutboxStore } from '../../activities/outbox';
 import type { User, UsersStore } from '../admin/users';
 import { caseState } from '../cases';
 import { CaseNotFoundError } from '../errors';
@@ -31,6 +32,8 @@ export interface ApiDeps {
   record?: CaseRecordStore;
   /** Where per-user data of the console lives (read marks of notifications); default HANDOVER_DATA_DIR or data/. */
   dataDir?: string;
+  /** The notification outbox the worker writes; default client/notifications.ts openOutbox() (opened on first use). */
+  outbox?: OutboxStore;
 }
 
 export interface AuditEntry {
