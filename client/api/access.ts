@@ -4,7 +4,8 @@
 import { caseIdFor } from '../../machines/case-input';
 import { CITY_ROLES, DISTRICT_ROLES, type CaseParties } from '../../machines/roles';
 import type { User } from '../admin/users';
-import { quoteLiteral } from '../case-list';
+import type { Client } from '@temporalio/client';
+import { caseListQuery, caseRow, quoteLiteral, type CaseFilter, type CaseRow } from '../case-list';
 import type { Localized } from '../errors';
 
 /** The district a district or township user belongs to; undefined for others. */
@@ -47,4 +48,26 @@ export function reportScope(user: User): '*' | string[] {
   if (isCityUser(user)) return '*';
   const district = userDistrict(user);
   return district ? [district] : [];
+}
+
+/**
+ * The cases `user` may see that match `filter`, as list rows, at most `limit` (truncated says when more matched): the
+ * API's case list and its .xlsx export. A parent group's rows are kept by the memo's parent group.
+ */
+export async function visibleCaseRows(client: Client, user: User, filter: Omit<CaseFilter, 'scope'>, limit: number): Promise<{ cases: CaseRow[]; truncated: boolean }> {
+  const query = caseListQuery({ ...filter, scope: listScope(user) });
+  const cases: CaseRow[] = [];
+  let truncated = false;
+  for await (const wf of client.workflow.list({ query, pageSize: 1000 })) {
+    if (user.role === 'parentGroup') {
+      const memo = (await Promise.resolve(wf.memo)) as { parentGroup?: string } | undefined;
+      if (memo?.parentGroup !== user.org) continue;
+    }
+    if (cases.length >= limit) {
+      truncated = true;
+      break;
+    }
+    cases.push(caseRow(wf));
+  }
+  return { cases, truncated };
 }

@@ -16,6 +16,7 @@ import { consoleStaticRoutes } from './routes/console-static';
 import { adminRoutes } from './routes/admin';
 import { auditRoutes } from './routes/audit';
 import { dashboardRoutes } from './routes/dashboard';
+import { paperworkRoutes } from './routes/paperwork';
 import { decisionRoutes } from './routes/decisions';
 import { metaRoutes } from './routes/meta';
 import { reportRoutes } from './routes/reports';
@@ -120,6 +121,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(dashboardRoutes, ctx);
   await app.register(adminRoutes, ctx);
   await app.register(auditRoutes, ctx);
+  await app.register(paperworkRoutes, ctx);
 
   return app;
 }

@@ -5,9 +5,8 @@ import { z } from 'zod';
 import { CaseOpeningSchema, caseIdFor } from '../../../machines/case-input';
 import { STAGES } from '../../../machines/case-view';
 import { caseRecord, caseState, startCase } from '../../cases';
-import { caseListQuery, caseRow, type CaseRow } from '../../case-list';
 import { CaseAlreadyExistsError } from '../../errors';
-import { isCityUser, listScope, userDistrict } from '../access';
+import { isCityUser, userDistrict, visibleCaseRows } from '../access';
 import { ApiError } from '../api-error';
 import { InvalidApiInput, caseView } from '../case-views';
 import type { RouteContext } from '../route-context';
@@ -43,27 +42,8 @@ export const caseRoutes: FastifyPluginAsync<RouteContext> = async (app, ctx) => 
       if (q.district && own && q.district !== own && !isCityUser(user)) {
         throw new ApiError(403, 'forbidden', { zh: `只能查看本区县（${own}）的案件：district=${q.district}`, en: `you see your own district (${own}) only: district=${q.district}` });
       }
-      const query = caseListQuery({
-        district: q.district,
-        stage: q.stage,
-        overdue: q.overdue === undefined ? undefined : q.overdue === 'true',
-        dueWithinDays: q.dueWithinDays,
-        scope: listScope(user),
-      });
-      const cases: CaseRow[] = [];
-      let truncated = false;
-      for await (const wf of deps.client.workflow.list({ query, pageSize: 1000 })) {
-        if (user.role === 'parentGroup') {
-          const memo = (await Promise.resolve(wf.memo)) as { parentGroup?: string } | undefined;
-          if (memo?.parentGroup !== user.org) continue;
-        }
-        if (cases.length >= q.limit) {
-          truncated = true;
-          break;
-        }
-        cases.push(caseRow(wf));
-      }
-      return { cases, truncated };
+      const filter = { district: q.district, stage: q.stage, overdue: q.overdue === undefined ? undefined : q.overdue === 'true', dueWithinDays: q.dueWithinDays };
+      return visibleCaseRows(deps.client, user, filter, q.limit);
     },
   );
 
