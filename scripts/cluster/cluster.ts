@@ -76,7 +76,7 @@ export interface ClusterInfo {
   address: string;
   namespace: string;
   ports: ClusterPorts;
-  /** Connection string of the `handover` database (case records) for HANDOVER_RECORD_DATABASE_URL. */
+  /** Connection string of the `handover` database (case records, and the notification outbox that follows it) for HANDOVER_RECORD_DATABASE_URL. */
   recordDatabaseUrl: string;
   /** Environment for `npm start`, workers and clients to attach to this cluster. */
   env: Record<string, string>;

@@ -26,7 +26,7 @@ async function up(): Promise<void> {
   });
   say('');
   say(`Temporal 集群已启动 (the Temporal cluster is up): frontend ${info.address}, namespace ${info.namespace}`);
-  say(`PostgreSQL 127.0.0.1:${info.ports.postgres} (databases temporal, temporal_visibility, handover); data and logs: ${info.dataDir}`);
+  say(`PostgreSQL 127.0.0.1:${info.ports.postgres} (databases temporal, temporal_visibility, and handover: case record and notification outbox); data and logs: ${info.dataDir}`);
   say('接入方法 (to attach the engine: worker(s), API, CLI), set:');
   for (const [k, v] of Object.entries(info.env)) console.log(`  export ${k}='${v}'`);
   say(`or: source ${join(info.dataDir, 'env.sh')}    then: npm start   (more workers: npm run worker)`);
