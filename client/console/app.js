@@ -117,6 +117,7 @@ async function render() {
   if (hash.startsWith('#/todo')) return page('todo');
   if (hash.startsWith('#/dashboard')) return page('dashboard');
   if (hash.startsWith('#/admin')) return page('admin');
+  if (hash.startsWith('#/paperwork')) return page('paperwork');
   if (hash.startsWith('#/reports')) return renderReports();
   return renderList();
 }

@@ -19,6 +19,7 @@ export const TEXT = {
   navReports: { zh: '月报下载', en: 'Reports' },
   navDashboard: { zh: '看板', en: 'Dashboard' },
   navAdmin: { zh: '系统管理', en: 'Administration' },
+  navPaperwork: { zh: '报表', en: 'Paperwork' },
   navDocs: { zh: '接口文档', en: 'API docs' },
   signOut: { zh: '退出', en: 'Sign out' },
   signInTitle: { zh: '登录工作台', en: 'Sign in' },

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { isKnownDistrict } from '../../../machines/districts';
+import { DISTRICTS, isKnownDistrict } from '../../../machines/districts';
 import { buildDashboard, dashboardWorkbook, DASHBOARD_COLUMNS } from '../../dashboard';
 import { reportScope } from '../access';
 import { ApiError } from '../api-error';
@@ -108,6 +108,12 @@ export const dashboardRoutes: FastifyPluginAsync<RouteContext> = async (app, ctx
       reply.header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(name)}`);
       return reply.send(await dashboardWorkbook(d, req.query.lang));
     },
+  );
+
+  api.get(
+    '/api/dashboard/districts',
+    { schema: { tags: ['reference'], summary: '计划表（附件1）中的区县 (the districts of the plan table)', security: bearer, response: { 200: z.object({ districts: z.array(z.string()) }), ...errors } } },
+    async () => ({ districts: [...DISTRICTS] }),
   );
 
   // Apache ECharts for the console's dashboard page, from the installed package (no CDN).
