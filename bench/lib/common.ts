@@ -288,11 +288,13 @@ export const round = (x: number, digits = 1) => {
   return Math.round(x * f) / f;
 };
 
-/** Standard `main` for a benchmark module run on its own: parses `--n`, `--smoke`, prints the result as JSON. */
+/** Standard `main` for a benchmark module run on its own: parses `--n`, `--smoke`, `--address`, prints the result (and `--json`). */
 export async function runMain<R>(name: string, run: (opts: BenchOptions) => Promise<R>, render: (r: R) => string): Promise<void> {
   const args = process.argv.slice(2);
   const nArg = args.find((a) => a.startsWith('--n='))?.slice(4) ?? (args.includes('--n') ? args[args.indexOf('--n') + 1] : undefined);
-  const opts: BenchOptions = { smoke: args.includes('--smoke'), ...(nArg ? { n: Number(nArg) } : {}) };
+  // --address host:port: run against that server (e.g. the cluster's frontend) instead of a fresh dev server.
+  const address = args.includes('--address') ? args[args.indexOf('--address') + 1] : undefined;
+  const opts: BenchOptions = { smoke: args.includes('--smoke'), ...(nArg ? { n: Number(nArg) } : {}), ...(address ? { devAddress: address } : {}) };
   const started = Date.now();
   try {
     const result = await run(opts);
