@@ -7,8 +7,19 @@ export class WebhookError extends Error {
   override name = 'WebhookError';
 }
 
-export function robotMessage(n: Notification, key: string): { msgtype: 'text'; text: { content: string } } {
+/**
+ * The console page of the case, when the console's public address is set (HANDOVER_CONSOLE_URL, e.g.
+ * https://handover.example.gov.cn): officials open the case straight from the group chat, on a phone too.
+ */
+export function caseLink(caseId: string, consoleUrl: string | undefined = process.env.HANDOVER_CONSOLE_URL): string | undefined {
+  if (!consoleUrl || !/^https?:\/\/[^\s]+$/.test(consoleUrl) || !caseId.startsWith('handover-')) return undefined;
+  return `${consoleUrl.replace(/\/+$/, '')}/#/case/${encodeURIComponent(caseId)}`;
+}
+
+export function robotMessage(n: Notification, key: string, consoleUrl?: string): { msgtype: 'text'; text: { content: string } } {
   const lines = [`【社区管理职能移交】${n.message.zh}`, `依据：渝民〔2017〕168号 ${n.clause}`, `送达：${n.recipients.join('、')}`, `编号：${key}`];
+  const link = caseLink(n.caseId, consoleUrl);
+  if (link) lines.push(`查看：${link}`);
   return { msgtype: 'text', text: { content: lines.join('\n') } };
 }
 

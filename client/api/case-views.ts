@@ -4,9 +4,9 @@ import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import { explainWorkingDays } from '../../machines/calendar';
 import { handoverMachine } from '../../machines/handover';
-import { toSvg } from '../../machines/diagram';
+import { toSvg, type DiagramTransition } from '../../machines/diagram';
 import { EVENT_REGISTRY, type EventType } from '../../machines/events';
-import { DEADLINE_LABELS, STATE_LABELS } from '../../machines/labels';
+import { DEADLINE_LABELS, STATE_LABELS, TIMER_LABELS } from '../../machines/labels';
 import { organisationMismatch, type CaseParties } from '../../machines/roles';
 import type { CaseState, CaseSummary } from '../../workflows/messages';
 import type { User } from '../admin/users';
@@ -66,12 +66,35 @@ export function highlightOf(activeStates: string[]): string[] {
 
 const svgCache = new Map<string, Promise<string>>();
 
-/** The statechart as SVG with these states highlighted; layouts are cached per highlight set. */
+/** A transition as a reader names it: the decision's Chinese title, the deadline that fires, or nothing. */
+function readerTransitionLabel(t: DiagramTransition): string {
+  if (t.kind === 'event') return EVENT_REGISTRY[t.eventType as EventType]?.title.zh ?? '';
+  if (t.kind === 'after') {
+    const delay = /^xstate\.after\.([^.]+)\./.exec(t.eventType)?.[1] ?? '';
+    const label = TIMER_LABELS[delay];
+    return label ? `期满：${label.zh}` : '期满';
+  }
+  return '';
+}
+
+/** Removes what names identifiers rather than things: Graphviz's <title> elements and hover titles. */
+function withoutIdentifiers(svg: string): string {
+  return svg.replace(/<title>[^<]*<\/title>\s*/g, '').replace(/\s(?:xlink:)?title="[^"]*"/g, '');
+}
+
+/**
+ * The statechart as SVG with these states highlighted; layouts are cached per highlight set. Chinese: the readers'
+ * view, state and decision names in Chinese only (no event, guard or state identifiers); English: the state keys
+ * with event and guard names (the developers' view).
+ */
 export function diagram(highlight: string[], lang: 'zh' | 'en'): Promise<string> {
   const key = `${lang}|${highlight.join(',')}`;
   let svg = svgCache.get(key);
   if (!svg) {
-    svg = toSvg(handoverMachine, { labels: diagramLabels(lang), title: false, highlight });
+    svg =
+      lang === 'zh'
+        ? toSvg(handoverMachine, { labels: diagramLabels('zh', { keys: false }), title: false, highlight, transitionLabels: readerTransitionLabel }).then(withoutIdentifiers)
+        : toSvg(handoverMachine, { labels: diagramLabels('en'), title: false, highlight });
     svgCache.set(key, svg);
     svg.catch(() => svgCache.delete(key));
     if (svgCache.size > 200) svgCache.delete(svgCache.keys().next().value!);

@@ -1,9 +1,9 @@
-// The web console: sign in with user name and password, the case list, a case page (diagram, deadlines, timeline,
-// decision forms), reports, password change. Plain ES modules over the HTTP API; no build step. The session is an
+// The web console: sign in with user name and password, the case list, reports, password change; the other pages
+// (to-do, case, dashboard, administration) are modules in ./pages/, loaded by `page(name)`. Plain ES modules over the HTTP API; no build step. The session is an
 // HttpOnly cookie the page never sees; state-changing requests carry the session's CSRF token (X-CSRF-Token), kept in
 // memory only.
 import { TEXT, tr } from './i18n.js';
-import { build, clearIssues, h, showIssues } from './forms.js';
+import { h } from './forms.js';
 
 const app = document.getElementById('app');
 let lang = localStorage.getItem('handover.lang') === 'en' ? 'en' : 'zh';
@@ -113,7 +113,7 @@ async function render() {
   if (me.mustChangePassword || location.hash.startsWith('#/password')) return renderPassword();
   const hash = location.hash || '#/cases';
   const m = /^#\/case\/([^/?]+)/.exec(hash);
-  if (m) return renderCase(decodeURIComponent(m[1]));
+  if (m) return page('case');
   if (hash.startsWith('#/todo')) return page('todo');
   if (hash.startsWith('#/dashboard')) return page('dashboard');
   if (hash.startsWith('#/admin')) return page('admin');
@@ -288,117 +288,7 @@ async function renderList() {
 }
 
 const stageName = (stage) => (labels.stages[stage] ? L(labels.stages[stage]) : stage ?? '');
-const stateName = (path) => (labels.states[path] ? L(labels.states[path]) : path);
 const beijing = (iso) => new Date(Date.parse(iso) + 8 * 3600e3).toISOString().slice(0, 16).replace('T', ' ');
-const todayBeijing = () => new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
-
-// ——— one case ———
-async function renderCase(caseId, flash) {
-  app.replaceChildren(h('p', { class: 'muted' }, T('loading')));
-  let view, timeline, actions, svg;
-  try {
-    [view, timeline, actions, svg] = await Promise.all([
-      api(`/api/cases/${encodeURIComponent(caseId)}`),
-      api(`/api/cases/${encodeURIComponent(caseId)}/timeline`),
-      api(`/api/cases/${encodeURIComponent(caseId)}/actions`),
-      api(`/api/cases/${encodeURIComponent(caseId)}/diagram.svg?lang=${lang}`),
-    ]);
-  } catch (err) {
-    app.replaceChildren(h('p', {}, h('a', { href: '#/cases' }, T('back'))), errorBanner(err));
-    return;
-  }
-  const s = view.state;
-  const c = s.context;
-  const facts = h('dl', { class: 'facts' },
-    h('dt', {}, T('enterprise')), h('dd', {}, `${c.enterpriseName}（${c.parties.creditCode}）`),
-    h('dt', {}, T('district')), h('dd', {}, c.parties.district + (c.parties.township ? ` · ${T('receiver')}：${c.parties.township.split('/')[1]}` : '')),
-    h('dt', {}, T('stage')), h('dd', { 'data-testid': 'stage' }, `${stageName(s.stage)}（${labels.stages[s.stage]?.clause ?? ''}）${s.status === 'done' ? ' ' + T('closed') : ''}`),
-    h('dt', {}, T('currentState')), h('dd', { 'data-testid': 'current-state' }, view.activeStateLabels.map((x) => L(x)).join('；')),
-    h('dt', {}, T('responsibility')), h('dd', {}, L(labels.roles[s.responsibility])),
-    h('dt', {}, T('overdue')), h('dd', { class: s.overdue ? 'overdue' : '' }, s.overdue ? T('yes') : T('no')),
-    h('dt', {}, T('decisions')), h('dd', {}, String(s.decisions)));
-
-  const diagram = h('div', { class: 'diagram', 'data-testid': 'diagram' });
-  diagram.innerHTML = svg;
-
-  const deadlines = h('div', { 'data-testid': 'deadlines' }, view.deadlines.length
-    ? view.deadlines.map((d) => h('div', {},
-        h('div', {}, h('strong', {}, L(d.label)), `：${d.due}（${T('dueOn')} ${beijing(d.at)}，${d.clause}）`),
-        d.explanation[lang].length ? h('details', {}, h('summary', { class: 'muted' }, lang === 'zh' ? '计算说明' : 'how it was computed'), h('div', { class: 'explain' }, d.explanation[lang].map((l) => h('div', {}, l)))) : null))
-    : [h('p', { class: 'muted' }, T('noDeadlines'))]);
-
-  const actionsBox = h('div', { 'data-testid': 'actions' });
-  if (!actions.canAct) actionsBox.append(h('p', { class: 'muted' }, T('cannotAct'), L(actions.reason)));
-  else if (!actions.actions.length) actionsBox.append(h('p', { class: 'muted' }, T('noActions')));
-  else for (const a of actions.actions) actionsBox.append(decisionForm(caseId, a));
-
-  const tl = h('table', { class: 'timeline', 'data-testid': 'timeline' },
-    h('thead', {}, h('tr', {}, ['when', 'what', 'who', 'after'].map((k) => h('th', {}, T(k))))),
-    h('tbody', {}, timeline.map((e) => h('tr', {},
-      h('td', {}, beijing(e.at)),
-      h('td', {}, e.kind === 'decision' ? `${L(labels.events[e.type]?.title) || e.type}` : e.kind === 'timer' ? `${T('timer')}：${L(labels.timers[e.type]) || e.type}` : `${T('notification')}：${L(labels.notifications[e.type]) || e.type}`,
-        e.occurredOn && e.kind === 'decision' ? h('div', { class: 'muted' }, `${T('occurredOn')} ${e.occurredOn}`) : null),
-      h('td', {}, e.actor ? `${L(labels.roles[e.actor.role])} ${e.actor.org}${e.actor.user ? ` (${e.actor.user})` : ''}` : ''),
-      h('td', {}, (e.after ?? []).map(stateName).join('；'))))));
-
-  app.replaceChildren(
-    h('p', {}, h('a', { href: '#/cases' }, T('back'))),
-    flash ?? '',
-    h('div', { class: 'case-grid' },
-      h('div', {},
-        h('div', { class: 'card' }, h('h1', { 'data-testid': 'case-title' }, `${c.enterpriseName}`), facts),
-        h('div', { class: 'card' }, h('h2', {}, T('diagram')), diagram)),
-      h('div', {},
-        h('div', { class: 'card' }, h('h2', {}, T('yourActions')), actionsBox),
-        h('div', { class: 'card' }, h('h2', {}, T('deadlines')), deadlines),
-        h('div', { class: 'card' }, h('h2', {}, T('timeline')), tl))));
-  // Bring the highlighted state into view.
-  const active = diagram.querySelector('g.node.active');
-  if (active) {
-    const box = diagram.getBoundingClientRect();
-    const r = active.getBoundingClientRect();
-    diagram.scrollLeft += r.left - box.left - (box.width - r.width) / 2;
-    diagram.scrollTop += r.top - box.top - (box.height - r.height) / 2;
-  }
-}
-
-function decisionForm(caseId, action) {
-  const fields = build(action.schema, 'data', lang, true);
-  const date = h('input', { type: 'date', name: 'occurredOn', value: todayBeijing(), 'data-path': 'occurredOn' });
-  const result = h('div', { 'data-testid': `result-${action.type}` });
-  const submit = h('button', { class: 'primary', type: 'submit', 'data-testid': `submit-${action.type}` }, T('submit'));
-  const form = h('form', { 'data-action': action.type, novalidate: true },
-    fields.el,
-    h('div', { class: 'field', 'data-field': 'occurredOn' }, h('label', {}, h('span', { class: 'name' }, T('occurredOn')), h('br'), date), h('div', { class: 'err', 'data-error-for': 'occurredOn', 'data-testid': 'error-occurredOn' })),
-    h('p', {}, submit), result);
-  form.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    result.replaceChildren();
-    clearIssues(form);
-    const issues = [];
-    fields.check(issues);
-    if (issues.length) {
-      showIssues(form, issues);
-      result.append(h('div', { class: 'banner error', role: 'alert' }, T('fieldErrors')));
-      return;
-    }
-    submit.disabled = true;
-    try {
-      await api(`/api/cases/${encodeURIComponent(caseId)}/decisions`, {
-        method: 'POST',
-        body: JSON.stringify({ type: action.type, occurredOn: date.value || undefined, data: fields.get() ?? {}, requestId: crypto.randomUUID() }),
-      });
-      listCache.key = '';
-      await renderCase(caseId, h('div', { class: 'banner ok', role: 'status', 'data-testid': 'flash' }, T('applied'), L(action.title)));
-    } catch (err) {
-      submit.disabled = false;
-      const left = err.issues?.length ? showIssues(form, err.issues) : [];
-      result.append(h('div', { class: 'banner error', role: 'alert', 'data-testid': 'refusal' }, T('refused'), L(err.text), left.length ? ` (${left.map((i) => i.path).join(', ')})` : ''));
-    }
-  });
-  return h('details', { class: 'action', 'data-testid': `action-${action.type}` },
-    h('summary', {}, `${L(action.title)}（${action.clause}）`, h('span', { class: 'muted' }, ` ${action.type}`)), form);
-}
 
 // ——— reports ———
 async function renderReports() {

@@ -63,7 +63,7 @@ const anyOf = (s: DiagramState): string => `${s.id}::any`;
  */
 export function toDot(machine: AnyStateMachine, opts: DiagramOptions = {}): string {
   const model = buildModel(machine, opts);
-  const w = new DotWriter(model, Math.max(8, opts.wrap ?? 24));
+  const w = new DotWriter(model, Math.max(8, opts.wrap ?? 24), opts.transitionLabels);
   // A root drawn as a cluster already shows the machine id; a title is then only written when asked for.
   const title = w.rootAsCluster && opts.title === undefined ? undefined : model.title;
   w.out.push(`digraph ${dotString(machine.id)} {`);
@@ -120,6 +120,7 @@ class DotWriter {
   constructor(
     private readonly model: DiagramModel,
     private readonly wrap: number,
+    private readonly transitionLabels?: (t: DiagramTransition) => string,
   ) {
     for (const t of model.transitions) {
       const source = model.byId.get(t.source)!;
@@ -265,8 +266,9 @@ class DotWriter {
 
   private writeTransition(t: DiagramTransition): void {
     const source = this.model.byId.get(t.source)!;
-    const lines = wrapText(t.event, this.wrap);
-    if (t.guard !== undefined) lines.push(...wrapText(`[${t.guard}]`, this.wrap));
+    const custom = this.transitionLabels?.(t);
+    const lines = custom !== undefined ? (custom ? wrapText(custom, this.wrap) : []) : wrapText(t.event, this.wrap);
+    if (t.guard !== undefined && custom === undefined) lines.push(...wrapText(`[${t.guard}]`, this.wrap));
     const targetless = t.targets.length === 0;
     const color = t.kind === 'after' ? DELAY_COLOR : t.kind === 'done' || t.kind === 'invoke' ? DONE_COLOR : targetless ? '#8c93a3' : undefined;
     const style = targetless || t.kind === 'always' ? 'dotted' : t.kind === 'after' ? 'dashed' : undefined;
@@ -276,7 +278,7 @@ class DotWriter {
         `  ${dotString(r.tail)} -> ${dotString(r.head)}${attrs({
           label: lines.join('\n'),
           class: `transition ${t.kind}${targetless ? ' targetless' : ''}`,
-          tooltip: t.description ?? `${t.source} → ${targetless ? '(no target)' : targetId}: ${t.label}`,
+          tooltip: custom !== undefined ? custom || ' ' : (t.description ?? `${t.source} → ${targetless ? '(no target)' : targetId}: ${t.label}`),
           ltail: r.ltail,
           lhead: r.lhead,
           color,

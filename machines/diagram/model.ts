@@ -15,6 +15,11 @@ export interface DiagramOptions {
   wrap?: number;
   /** Diagram title; default the machine id; `false` for none. */
   title?: string | false;
+  /**
+   * Display label of a transition, replacing `EVENT [guard]` and its tooltip (a readers' view without identifiers);
+   * '' for none.
+   */
+  transitionLabels?: (t: DiagramTransition) => string;
 }
 
 export type StateKind = 'atomic' | 'compound' | 'parallel' | 'final' | 'history';

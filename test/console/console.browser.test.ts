@@ -77,6 +77,12 @@ async function signIn(page: Page, name: keyof typeof passwords): Promise<void> {
   await page.getByTestId('case-list').waitFor();
 }
 
+/** The statechart is drawn on request (the case page's button). */
+async function showDiagram(page: Page): Promise<void> {
+  await page.getByTestId('show-diagram').click();
+  await page.locator('[data-testid="diagram"] svg').waitFor();
+}
+
 /** The class and fill of a state node in the diagram on the page. */
 async function stateNode(page: Page, id: string): Promise<{ cls: string; fill: string | null }> {
   return page.evaluate((nodeId) => {
@@ -115,6 +121,7 @@ describe('web console in headless Chromium', () => {
 
     await page.getByTestId('current-state').waitFor();
     expect(await page.getByTestId('current-state').textContent()).toBe('已摸排');
+    await showDiagram(page);
     expect(await stateNode(page, 'handover.survey.surveyed')).toEqual({ cls: 'node atomic active', fill: '#ffe08a' });
     expect((await stateNode(page, 'handover.workPlan.negotiating')).cls).toBe('node atomic');
     expect(await page.getByTestId('timeline').textContent()).toContain('提交摸排结果');
@@ -142,6 +149,7 @@ describe('web console in headless Chromium', () => {
     expect(await page.getByTestId('flash').textContent()).toContain('确认摸排结果');
     expect(await page.getByTestId('current-state').textContent()).toBe('协商中');
     expect(await page.getByTestId('stage').textContent()).toContain('工作方案');
+    await showDiagram(page);
     expect(await stateNode(page, 'handover.workPlan.negotiating')).toEqual({ cls: 'node atomic active', fill: '#ffe08a' });
     expect((await stateNode(page, 'handover.survey.surveyed')).cls).toBe('node atomic');
     const after = await caseState(env.client, caseId);
