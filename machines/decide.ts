@@ -1,6 +1,7 @@
 // The pure gate every decision passes before it touches a case: payload, role, organisation, date, stage, the
 // case's limits, and then the step itself, computed with exactly the function the host applies it with.
 import { transition, type AnyMachineSnapshot } from 'xstate';
+import { agreementHash } from './agreement-text';
 import { CASE_LIMIT_NAMES, caseLimitReached } from './bounded-context';
 import { CalendarError, shanghaiDate } from './calendar';
 import { EVENT_REGISTRY, parseDecision, type DecisionEvent } from './events';
@@ -88,6 +89,28 @@ function check(snapshot: AnyMachineSnapshot, parties: CaseParties, input: unknow
       },
     };
   }
+  // §三(三): the second signer signs the text the first one signed.
+  const signedHash = (snapshot.context as HandoverContext).agreement?.textHash;
+  if (event.type === 'AGREEMENT_SIGNED' && signedHash && agreementHash(event.data.sections) !== signedHash) {
+    return {
+      ok: false,
+      refusal: invalidPayload([
+        { path: 'data.sections', message: `与另一方已签署的协议文本（${signedHash.slice(0, 19)}…）不一致，双方须签署同一文本 (not the text the other party signed; both sign the same text)` },
+      ]),
+    };
+  }
+  // A live decision is not dated before the case's previous decision (a history is recorded in order).
+  const previous = latestDecisionDate(snapshot.context as HandoverContext);
+  if (previous && event.occurredOn < previous) {
+    return {
+      ok: false,
+      refusal: {
+        code: 'invalidPayload',
+        issues: [{ path: 'occurredOn', message: `早于本案上一项决定的日期 ${previous} (before the case's previous decision, ${previous})` }],
+        message: { zh: `occurredOn：${event.occurredOn} 早于本案上一项决定的日期 ${previous}`, en: `occurredOn: ${event.occurredOn} is before the case's previous decision (${previous})` },
+      },
+    };
+  }
   const limit = caseLimitReached(snapshot.context as HandoverContext, event);
   if (limit) {
     const name = CASE_LIMIT_NAMES[limit.limit];
@@ -157,4 +180,30 @@ export function describeValue(value: unknown): string {
   const entries = Object.entries(value as Record<string, unknown>);
   if (entries.length === 1) return `${entries[0]![0]}.${describeValue(entries[0]![1])}`;
   return `{${entries.map(([k, v]) => `${k}.${describeValue(v)}`).join(', ')}}`;
+}
+
+/** The date of the case's latest recorded decision, from the dated facts its context keeps. */
+export function latestDecisionDate(c: HandoverContext): string | undefined {
+  if (!c) return undefined;
+  const dates: Array<string | undefined> = [
+    c.survey?.submittedOn,
+    c.workPlan?.proposal?.on,
+    c.workPlan?.agreedOn,
+    ...(c.workPlan?.escalations?.latest ?? []).map((e) => e.on),
+    ...(c.workPlan?.coordinationOutcomes?.latest ?? []).map((e) => e.on),
+    ...(c.workPlan?.parentGroupOpinions?.latest ?? []).map((e) => e.on),
+    ...Object.values(c.agreement?.signatures ?? {}),
+    c.facilities?.handedOver?.on,
+    ...(c.facilities?.inspections?.latest ?? []).map((e) => e.on),
+    ...(c.facilities?.rectifications?.latest ?? []).map((e) => e.on),
+    c.community?.establishedOn,
+    c.transition?.decidedOn,
+    ...(c.adjustmentHistory?.latest ?? []).map((e) => e.on),
+    ...(c.adjustment?.opinions ?? []).map((e) => e.on),
+    ...(c.majorProblems?.latest ?? []).flatMap((e) => [e.on, e.filedOn]),
+    ...(c.newTasks?.latest ?? []).flatMap((e) => [e.on, e.decidedOn]),
+  ];
+  let latest: string | undefined;
+  for (const d of dates) if (d && (!latest || d > latest)) latest = d;
+  return latest;
 }

@@ -153,7 +153,13 @@ export const EVENT_REGISTRY = {
     title: { zh: '协调结论', en: 'Conclude coordination' },
   },
   // §三(三) agreement
-  AGREEMENT_SIGNED: { roles: ['enterprise', 'districtGovernment'], clause: '§三(三)', data: z.object({ sections: AgreementSectionsSchema }).strict(), title: { zh: '签订移交协议', en: 'Sign handover agreement' } },
+  AGREEMENT_SIGNED: {
+    roles: ['enterprise', 'districtGovernment'],
+    clause: '§三(三)',
+    // handoverDate: the 移交时间 the agreement fixes (§三(三)); from then on the township is responsible (§四(二)).
+    data: z.object({ sections: AgreementSectionsSchema, handoverDate: IsoDateSchema.optional() }).strict(),
+    title: { zh: '签订移交协议', en: 'Sign handover agreement' },
+  },
   // §三(四), §二 implementation
   FACILITIES_HANDED_OVER: {
     roles: ['enterprise'],
@@ -162,7 +168,15 @@ export const EVENT_REGISTRY = {
       .object({
         items: z.array(facilityItem).min(1).max(LIST_LIMITS.facilityItems),
         ownershipTransferredTo: line(),
-        documents: z.object({ asBuilt: z.boolean(), inspectionRecords: z.boolean(), repairRecords: z.boolean(), maintenanceDuties: z.boolean() }).strict(),
+        // §二(二): 工程竣工技术资料、检测记录、修缮记录、后续维护责任等一并移交 — each handed over, not optional.
+        documents: z
+          .object({
+            asBuilt: z.literal(true, { error: '须一并移交工程竣工技术资料 (as-built documents must be handed over, §二(二))' }),
+            inspectionRecords: z.literal(true, { error: '须一并移交检测记录 (inspection records must be handed over, §二(二))' }),
+            repairRecords: z.literal(true, { error: '须一并移交修缮记录 (repair records must be handed over, §二(二))' }),
+            maintenanceDuties: z.literal(true, { error: '须一并移交后续维护责任 (maintenance duties must be handed over, §二(二))' }),
+          })
+          .strict(),
       })
       .strict(),
     title: { zh: '移交社区服务设施', en: 'Hand over facilities' },

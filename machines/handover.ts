@@ -2,6 +2,7 @@
 import { and, assign, cancel, raise, setup, stateIn } from 'xstate';
 import { CALENDAR_VERSION, LEGACY_CALENDAR_VERSION, addWorkingDays, deadlineOf, shanghaiDate, type WorkingDayResult } from './calendar';
 import type { DecisionEvent, DecisionOf } from './events';
+import { agreementHash } from './agreement-text';
 import { addYuan, transitionFunding, type TransitionFunding } from './funding';
 import { boundContext, tally, type YearlyTally } from './bounded-context';
 import { emptyRecent, excerpt, pushRecent, type Recent } from './limits';
@@ -120,7 +121,14 @@ export interface HandoverContext {
     coordinationOutcomes: Recent<Dated & { outcome: string; summary: string }>;
   };
   agreement: {
+    /** The date each party signed. */
     signatures: Partial<Record<'enterprise' | 'districtGovernment', string>>;
+    /** The hash of the sections the first party signed (machines/agreement-text.ts); the text is in the case record. */
+    textHash?: string;
+    /** Each signature: its date and the hash of what was signed. */
+    signedTexts?: Partial<Record<'enterprise' | 'districtGovernment', { on: string; hash: string }>>;
+    /** The 移交时间 the agreement fixes, when given. */
+    handoverDate?: string;
     signedOn?: string;
     late?: boolean;
     supplementary?: boolean;
@@ -212,7 +220,14 @@ function untilDeadline(context: HandoverContext, kind: DeadlineKind, event: unkn
   // A missing deadline (a case without a target date, or a state entered without one): a far, still valid instant,
   // whose guards then find nothing to do. (Number.MAX_SAFE_INTEGER is no date a timer or a query can show.)
   if (!d) return NO_DEADLINE_MS;
-  return Date.parse(d.at) - nowOf(event, context);
+  const until = Date.parse(d.at) - nowOf(event, context);
+  // A deadline already past when a decision (or the opening) set its timer: the case is being recorded after the
+  // fact. Wait the grace period for the record's next decision, which may show the window was met (then nothing is
+  // sent); a gap left in the record fires then, dated at the due instant and marked as recorded after the fact.
+  if (until < 0 && !(event as { firedAt?: string } | undefined)?.firedAt) {
+    return (context.settings.lateRecordGraceHours ?? DEFAULT_SETTINGS.lateRecordGraceHours) * 3_600_000;
+  }
+  return until;
 }
 
 function addCalendarYears(date: string, years: number): string {
@@ -256,7 +271,7 @@ function supervise(kind: DeadlineKind, reason: NotifyReason, to: Role[], message
     assign(({ context, event }: { context: HandoverContext; event: unknown }) => {
       const due = context.deadlines[kind];
       if (!due) return {};
-      const notice: SentNotice = { reason, to, due: due.due, on: due.due, ...(firedLate(event) ? { afterTheFact: true } : {}) };
+      const notice: SentNotice = { reason, to, due: due.due, on: due.due, ...(firedLate(event, due) ? { afterTheFact: true } : {}) };
       return { notices: pushRecent(context.notices ?? emptyRecent(), notice) };
     }),
     {
@@ -270,10 +285,11 @@ function supervise(kind: DeadlineKind, reason: NotifyReason, to: Role[], message
   ] as never[];
 }
 
-/** A timer fired after its due instant had passed by more than a day (a late record, not a worker's short delay). */
-function firedLate(event: unknown): boolean {
+/** A timer fired more than a day after its deadline's due instant (a late record, not a worker's short delay). */
+function firedLate(event: unknown, due: Deadline): boolean {
   const e = event as { receivedAt?: string; firedAt?: string } | undefined;
-  return !!e?.firedAt && !!e.receivedAt && Date.parse(e.firedAt) - Date.parse(e.receivedAt) > DAY_MS;
+  const at = e?.firedAt ?? e?.receivedAt;
+  return !!at && Date.parse(at) - Date.parse(due.at) > DAY_MS;
 }
 
 /**
@@ -461,7 +477,16 @@ export const handoverMachine = setup({
       agreement: ({ context, event }) => {
         const e = event as DecisionOf<'AGREEMENT_SIGNED'>;
         const role = e.actor.role as 'enterprise' | 'districtGovernment';
-        return { ...context.agreement, signatures: { ...context.agreement.signatures, [role]: e.occurredOn } };
+        const hash = agreementHash(e.data.sections);
+        // §三(三): the second party signs the first party's text (decide.ts refuses another one, naming data.sections).
+        if (context.agreement.textHash && context.agreement.textHash !== hash) throw new Error('data.sections: 与另一方已签署的协议文本不一致 (not the text the other party signed)');
+        return {
+          ...context.agreement,
+          signatures: { ...context.agreement.signatures, [role]: e.occurredOn },
+          textHash: hash,
+          signedTexts: { ...context.agreement.signedTexts, [role]: { on: e.occurredOn, hash } },
+          ...(e.data.handoverDate ? { handoverDate: e.data.handoverDate } : {}),
+        };
       },
     }),
     // §三(三): the agreement is signed once both parties signed. The handover itself (§四(二)'s switch of

@@ -59,7 +59,7 @@ describe('§三(三) agreement deadline', () => {
     expect(stageOf(d.snapshot)).toBe('implementation');
   });
 
-  it('counts a decision recorded late from its own date, escalating at once when the window has closed', () => {
+  it('counts a decision recorded late from its own date, escalating after the grace for the record when the window has closed', () => {
     const d = new CaseDriver('2017-09-01T01:00:00.000Z', { settings: { negotiationEscalationWorkingDays: 60 } });
     d.send('SURVEY_SUBMITTED', 'districtCivilAffairs', '2017-09-04');
     d.send('SURVEY_CONFIRMED', 'districtCivilAffairs', '2017-09-05');
@@ -67,7 +67,9 @@ describe('§三(三) agreement deadline', () => {
     d.advanceTo('2017-10-25T02:00:00.000Z');
     d.send('WORK_PLAN_ACCEPTED', 'township', '2017-09-28'); // recorded four weeks late
     expect(d.context.deadlines.agreement!.due).toBe('2017-10-18');
-    d.advanceTo(d.now); // the host fires what is already due
+    d.advanceTo(d.now + 60_000); // the host's loop: the window closed before it was recorded, the record may still show it met
+    expect(d.snapshot.matches({ agreement: 'drafting' })).toBe(true);
+    d.advanceTo(d.now + 25 * 3_600_000); // nothing recorded within the grace (setting lateRecordGraceHours, 24)
     expect(d.snapshot.matches({ agreement: 'overdue' })).toBe(true);
     expect(d.notifications('agreementEscalated')).toHaveLength(1);
     expect(d.notifications('agreementReminder')).toHaveLength(0); // too late to remind

@@ -17,8 +17,8 @@ describe('§三 a whole case', () => {
     expect(responsibleParty(d.context)).toBe('enterprise');
 
     d.send('FACILITIES_HANDED_OVER', 'enterprise', '2017-11-01');
-    d.send('FACILITIES_INSPECTED', 'districtCivilAffairs', '2017-11-10');
     d.send('COMMUNITY_SETUP_DECIDED', 'township', '2017-11-02');
+    d.send('FACILITIES_INSPECTED', 'districtCivilAffairs', '2017-11-10');
     d.send('COMMUNITY_ESTABLISHED', 'township', '2017-11-20');
     d.send('RESIDENTS_COMMITTEE_ELECTED', 'township', '2017-12-15');
     d.send('TRANSITION_DECIDED', 'districtGovernment', '2017-12-18', {
@@ -61,10 +61,11 @@ describe('§三 a whole case', () => {
     toImplementation(d);
     d.send('TRANSITION_DECIDED', 'districtGovernment', '2017-11-01', { establish: false, reason: '移交人员较少' });
     d.send('COMMUNITY_SETUP_DECIDED', 'township', '2017-11-02', { hasFamilyCommittee: false, meetsConditions: false, route: 'mergeIntoNeighbour' });
-    d.send('COMMUNITY_MERGED', 'township', '2017-11-20');
     d.send('FACILITIES_HANDED_OVER', 'enterprise', '2017-11-03');
-    expect(stageOf(d.snapshot)).toBe('implementation');
     d.send('FACILITIES_INSPECTED', 'districtCivilAffairs', '2017-11-10');
+    expect(stageOf(d.snapshot)).toBe('implementation');
+    d.send('COMMUNITY_MERGED', 'township', '2017-11-20');
     expect(d.snapshot.value).toBe('completed');
+    expect(d.context.handedOverOn).toBe('2017-11-20');
   });
 });
