@@ -17,6 +17,7 @@ import { adminRoutes } from './routes/admin';
 import { auditRoutes } from './routes/audit';
 import { dashboardRoutes } from './routes/dashboard';
 import { paperworkRoutes } from './routes/paperwork';
+import { attachmentRoutes } from './routes/attachments';
 import { decisionRoutes } from './routes/decisions';
 import { metaRoutes } from './routes/meta';
 import { reportRoutes } from './routes/reports';
@@ -122,6 +123,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(adminRoutes, ctx);
   await app.register(auditRoutes, ctx);
   await app.register(paperworkRoutes, ctx);
+  await app.register(attachmentRoutes, ctx);
 
   return app;
 }
