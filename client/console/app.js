@@ -118,6 +118,7 @@ async function render() {
   if (hash.startsWith('#/dashboard')) return page('dashboard');
   if (hash.startsWith('#/admin')) return page('admin');
   if (hash.startsWith('#/paperwork')) return page('paperwork');
+  if (hash.startsWith('#/documents/')) return page('documents');
   if (hash.startsWith('#/reports')) return renderReports();
   return renderList();
 }
