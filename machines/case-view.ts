@@ -39,8 +39,19 @@ export function responsibleParty(context: HandoverContext): 'enterprise' | 'town
   return context.handedOverOn ? 'township' : 'enterprise';
 }
 
-/** §四(二): who is responsible, and why (the handover date it switched on, or that there is none yet). */
-export function responsibilityOf(context: HandoverContext): { party: 'enterprise' | 'township'; since?: string; reason: { zh: string; en: string } } {
+/**
+ * §四(二): who is responsible, and why: the switch is the handover date — the recorded handover, or the 移交时间 the
+ * signed agreement fixed once `today` (YYYY-MM-DD, Asia/Shanghai) has reached it — never the signature.
+ */
+export function responsibilityOf(context: HandoverContext, today?: string): { party: 'enterprise' | 'township'; since?: string; reason: { zh: string; en: string } } {
+  const agreed = context.agreement.signedOn ? context.agreement.handoverDate : undefined;
+  if (!context.handedOverOn && agreed && today && today >= agreed) {
+    return {
+      party: 'township',
+      since: agreed,
+      reason: { zh: `移交后接收乡镇（街道）负主要责任：移交协议约定移交时间 ${agreed}（§三(三)、§四(二)）`, en: `after the handover the township is primarily responsible: the agreement's handover date ${agreed} (§三(三), §四(二))` },
+    };
+  }
   const on = context.handedOverOn;
   if (on) {
     const how = context.agreement.supplementary ? { zh: '（已移交，补签协议）', en: ' (handed over earlier, supplementary agreement)' } : { zh: '', en: '' };
@@ -93,4 +104,110 @@ export function deadlineForTimer(context: HandoverContext, timerId: string): Dea
   const delay = timerId.split('.')[2] ?? '';
   const kind = DELAY_DEADLINE[delay];
   return kind ? context.deadlines[kind] : undefined;
+}
+
+// ---- One projection of a case (issue 11, Build 8) -------------------------------------------------------------
+
+export type DeadlineStatus = 'met' | 'pending' | 'missed';
+
+export interface DeadlineView {
+  kind: DeadlineKind;
+  due: string;
+  at: string;
+  status: DeadlineStatus;
+  /** The date that met it, or the date it was missed on. */
+  on?: string;
+  clause: string;
+  label: { zh: string; en: string };
+  explanation: { zh: string; en: string };
+}
+
+export interface CaseProjection {
+  stage: Stage;
+  stageLabel: { zh: string; en: string };
+  handedOver: boolean;
+  handedOverOn?: string;
+  /** Handed over with the transition period still running. */
+  inTransition: boolean;
+  responsibility: ReturnType<typeof responsibilityOf>;
+  overdue: boolean;
+  /** Every deadline the case has had, fired ones included, with its status. */
+  deadlines: DeadlineView[];
+}
+
+const KIND_LABELS: Record<DeadlineKind, { zh: string; en: string }> = {
+  negotiationReminder: { zh: '协商催办', en: 'negotiation reminder' },
+  negotiationEscalation: { zh: '协商督办', en: 'negotiation supervision' },
+  coordinationEscalation: { zh: '市民政局协调督办', en: 'coordination supervision' },
+  urbanCoordinationSupervision: { zh: '市城管委协调督办', en: 'urban management coordination supervision' },
+  agreementReminder: { zh: '签订协议提醒', en: 'agreement reminder' },
+  agreement: { zh: '签订移交协议期限', en: 'agreement deadline' },
+  transitionEnd: { zh: '过渡期结束', en: 'end of transition period' },
+  cityTarget: { zh: '完成移交目标日期', en: 'handover target date' },
+};
+
+/** What met each kind of deadline, from the case's record (undefined: not met yet). */
+function metOn(context: HandoverContext, kind: DeadlineKind): string | undefined {
+  switch (kind) {
+    case 'negotiationReminder':
+    case 'negotiationEscalation':
+    case 'coordinationEscalation':
+    case 'urbanCoordinationSupervision':
+      return context.workPlan.agreedOn;
+    case 'agreementReminder':
+    case 'agreement':
+      return context.agreement.signedOn;
+    case 'transitionEnd':
+      return undefined;
+    case 'cityTarget':
+      return context.agreement.supplementary ? context.agreement.signedOn : context.handedOverOn;
+  }
+}
+
+/**
+ * The one projection of a case for people: stage, handed over or not, responsibility with its reason, and every
+ * deadline with its explanation and status (met / pending / missed, with dates) — fired ones stay. `now` is the
+ * instant the projection is for (epoch ms).
+ */
+export function projectCase(snapshot: AnyMachineSnapshot, now: number): CaseProjection {
+  const context = snapshot.context as HandoverContext;
+  const stage = stageOf(snapshot);
+  const today = new Date(now + 8 * 3_600_000).toISOString().slice(0, 10);
+  const deadlines = Object.values(context.deadlines)
+    .filter((d): d is Deadline => !!d)
+    .map((d): DeadlineView => {
+      const met = metOn(context, d.kind);
+      const passed = now >= Date.parse(d.at);
+      let status: DeadlineStatus;
+      let on: string | undefined;
+      if (d.kind === 'transitionEnd') [status, on] = passed ? ['met', d.due] : ['pending', undefined];
+      else if (met && met <= d.due) [status, on] = ['met', met];
+      else if (met || passed) [status, on] = ['missed', met ?? d.due];
+      else [status, on] = ['pending', undefined];
+      const skipped = d.workingDays ? d.workingDays.skipped?.length ?? 0 : 0;
+      const basis = d.basis ? { zh: `；依据：${d.basis.zh}`, en: `; from ${d.basis.en}` } : { zh: '', en: '' };
+      const counted = d.workingDays ? { zh: `自 ${d.from} 起按工作日计算（跳过 ${skipped} 天非工作日）`, en: `counted in working days from ${d.from} (${skipped} non-working days skipped)` } : { zh: `自 ${d.from} 起`, en: `from ${d.from}` };
+      const what = { met: { zh: `已于 ${on} 完成`, en: `met on ${on}` }, missed: { zh: `已逾期（${on}）`, en: `missed (${on})` }, pending: { zh: '未到期', en: 'pending' } }[status];
+      return {
+        kind: d.kind,
+        due: d.due,
+        at: d.at,
+        status,
+        ...(on ? { on } : {}),
+        clause: d.clause,
+        label: KIND_LABELS[d.kind],
+        explanation: { zh: `${d.due} 到期，${counted.zh}${basis.zh}（${d.clause}）：${what.zh}`, en: `due ${d.due}, ${counted.en}${basis.en} (${d.clause}): ${what.en}` },
+      };
+    })
+    .sort((a, b) => a.at.localeCompare(b.at));
+  return {
+    stage,
+    stageLabel: { zh: STAGE_LABELS[stage].zh, en: STAGE_LABELS[stage].en },
+    handedOver: !!context.handedOverOn || countsAsComplete(stage),
+    ...(context.handedOverOn ? { handedOverOn: context.handedOverOn } : {}),
+    inTransition: stage === 'handedOver',
+    responsibility: responsibilityOf(context, today),
+    overdue: isOverdue(context),
+    deadlines,
+  };
 }

@@ -2,7 +2,7 @@
 import { CaseDriver, ROAD } from '../helpers/case-driver';
 import { AGREEMENT, PAYLOADS } from '../helpers/decisions';
 import { agreementHash } from '../../machines/agreement-text';
-import { isOverdue, responsibilityOf } from '../../machines/case-view';
+import { isOverdue, projectCase, responsibilityOf } from '../../machines/case-view';
 import type { EventType } from '../../machines/events';
 import type { Role } from '../../machines/roles';
 
@@ -95,5 +95,20 @@ describe('past cases judged on their own dates (Build 5)', () => {
       ['negotiationReminder', '2017-09-19', true],
       ['negotiationSupervised', '2017-10-09', true],
     ]);
+  });
+});
+
+describe('one projection of a case (Build 8)', () => {
+  it('keeps fired deadlines with their status and dates, and says who is responsible and why', () => {
+    const d = ROAD.planAgreed(new CaseDriver('2017-10-09T01:00:00.000Z', { plannedCompletion: '2017-12-31' }));
+    d.advanceTo('2017-11-10T00:00:00.000Z'); // the agreement window (due 2017-11-01) has fired
+    d.send('AGREEMENT_SIGNED', 'enterprise', '2017-11-10');
+    const p = projectCase(d.snapshot, d.now);
+    const byKind = Object.fromEntries(p.deadlines.map((x) => [x.kind, x]));
+    expect(byKind.agreement).toMatchObject({ due: '2017-11-01', status: 'missed', on: '2017-11-01' });
+    expect(byKind.negotiationEscalation).toMatchObject({ status: 'met', on: '2017-10-18' });
+    expect(byKind.cityTarget).toMatchObject({ due: '2017-12-31', status: 'pending' });
+    expect(byKind.agreement!.explanation.en).toContain('working days');
+    expect(p).toMatchObject({ stage: 'agreement', handedOver: false, overdue: true, responsibility: { party: 'enterprise' } });
   });
 });
