@@ -2,7 +2,8 @@
 // dashboard draws its ECharts charts with the API's figures (the same as the monthly table's, test/api/dashboard)
 // and prints without the page's header and controls; an administrator adds, resets and disables a user and reads
 // the audit log; a non-administrator has no administration. Screenshots go to test-artifacts/console/.
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startCase } from '../../client/cases';
@@ -21,11 +22,14 @@ const SHOTS = join(__dirname, '..', '..', 'test-artifacts', 'console');
 // A district no other test uses.
 const DISTRICT = '巫山县';
 process.env.HANDOVER_SCRYPT_LOG2N = '14';
+// Attachments (the documents page) go under a fresh data folder.
+process.env.HANDOVER_DATA_DIR = mkdtempSync(join(tmpdir(), 'handover-dash-admin-'));
 
 let env: ApiEnv;
 let browser: Browser;
 let base: string;
-const passwords: Record<string, string> = { root: 'City-admin-pass-2026', wushan: 'Three-gorges-civil-2026' };
+const passwords: Record<string, string> = { root: 'City-admin-pass-2026', wushan: 'Three-gorges-civil-2026', kaizhou: 'North-east-district-2026' };
+let docCase = '';
 const tokens: Record<string, string> = {};
 
 beforeAll(async () => {
@@ -40,6 +44,8 @@ beforeAll(async () => {
   tokens.wushan = env.users.add({ name: 'wushan', role: 'districtCivilAffairs', org: DISTRICT, displayName: '巫山县民政局' }).token;
   await env.users.setPassword('root', passwords.root!);
   await env.users.setPassword('wushan', passwords.wushan!);
+  env.users.add({ name: 'kaizhou', role: 'districtCivilAffairs', org: '开州区' });
+  await env.users.setPassword('kaizhou', passwords.kaizhou!);
   const today = shanghaiDate(Date.now());
   const codes = [freshCreditCode(), freshCreditCode()];
   await Promise.all(
@@ -47,6 +53,7 @@ beforeAll(async () => {
       startCase(env.client, { creditCode, enterpriseName: `巫山看板厂${i}`, district: DISTRICT, township: '巫峡镇', settings: { cityTargetDate: '2099-12-31' } }, { taskQueue: env.taskQueue }),
     ),
   );
+  docCase = `handover-${codes[0]}`;
   const one = act(env.client, `handover-${codes[1]}`, { creditCode: codes[1]!, district: DISTRICT, township: `${DISTRICT}/巫峡镇` });
   await one('SURVEY_SUBMITTED', 'districtCivilAffairs', today);
   await one('SURVEY_CONFIRMED', 'districtCivilAffairs', today);
@@ -165,6 +172,36 @@ describe('dashboard and administration pages in headless Chromium', () => {
     expect(await page.getByTestId('audit-count').textContent()).toContain('共 1 条');
     await page.screenshot({ path: join(SHOTS, '23-admin-audit.png'), fullPage: true });
     await context.close();
+  });
+
+  it("uploads a PDF on a case's documents page and downloads it; another district is refused", async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN', acceptDownloads: true });
+    const page = await context.newPage();
+    await signIn(page, 'wushan');
+    await page.goto(`${base}/#/documents/${docCase}`);
+    await page.getByTestId('document-form').waitFor();
+    await page.getByTestId('documents').getByText('本案还没有附件').waitFor();
+    const pdf = Buffer.from('%PDF-1.4\n% 巫山 移交协议 扫描件\n%%EOF\n');
+    await page.getByTestId('document-file').setInputFiles({ name: '移交协议.pdf', mimeType: 'application/pdf', buffer: pdf });
+    await page.getByTestId('document-upload').click();
+    await page.getByTestId('flash').waitFor();
+    expect(await page.getByTestId('flash').textContent()).toContain('移交协议.pdf');
+    const link = page.locator('[data-testid="documents"] a', { hasText: '移交协议.pdf' });
+    await link.waitFor();
+    await page.screenshot({ path: join(SHOTS, '24-documents-390.png'), fullPage: true });
+    const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+    expect(download.suggestedFilename()).toBe('移交协议.pdf');
+    expect(readFileSync((await download.path())!)).toEqual(pdf);
+    await context.close();
+
+    const other = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN' });
+    const page2 = await other.newPage();
+    await signIn(page2, 'kaizhou');
+    await page2.goto(`${base}/#/documents/${docCase}`);
+    await page2.getByTestId('error').waitFor();
+    expect(await page2.getByTestId('error').textContent()).toContain('只能查看本区县');
+    expect(await page2.getByTestId('document-form').isVisible()).toBe(false);
+    await other.close();
   });
 
   it('gives a non-administrator no administration page', async () => {
