@@ -6,6 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import type { OutboxRow } from '../../activities/outbox';
 import { UsersStore } from '../../client/admin/users';
 import { AuditLog } from '../../client/api/audit';
 import { buildApi } from '../../client/api/server';
@@ -19,8 +20,7 @@ let app: FastifyInstance;
 const tokens: Record<string, string> = {};
 const today = shanghaiDate(Date.now());
 const daysAgo = (n: number) => shanghaiDate(Date.now() - n * 86_400_000);
-// Negotiation started 16 calendar days ago: its reminder (10 working days) has passed and fired, its escalation
-// (20 working days) is still ahead.
+// Negotiation started 16 calendar days ago (recorded late): its reminder (10 working days) has passed.
 const earlier = daysAgo(16);
 const ids = { fresh: '', today: '', earlier: '', otherTownship: '', otherDistrict: '', closed: '' };
 
@@ -91,14 +91,20 @@ describe('待办 (GET /api/todo)', () => {
     // Every item is one of ours: the district's other townships, other districts and closed cases are not there.
     expect(todo.items.map((i: { caseId: string }) => i.caseId)).toEqual(ours(todo.items));
     const [first, second, third] = todo.items;
-    // The escalation of the earlier negotiation (20 working days from its start) comes before the reminder of
-    // today's (10 working days from today), whose days left are exactly those 10 working days.
-    const escalation = addWorkingDays(earlier, 20).due;
+    // Each item's deadline is the nearest of its case's pending deadlines (GET /api/cases/{id}), overdue when passed.
+    for (const item of [first, second]) {
+      const view = (await call('yudong', 'GET', `/api/cases/${item.caseId}`)).body as { deadlines: Array<{ kind: string; due: string }> };
+      const nearest = [...view.deadlines].sort((a, b) => a.due.localeCompare(b.due))[0]!;
+      expect(item.deadline).toMatchObject({ kind: nearest.kind, due: nearest.due, overdue: nearest.due < today });
+      expect(item.overdue).toBe(nearest.due < today);
+    }
+    // The earlier negotiation's reminder (10 working days from its start) has passed: overdue, counted back in
+    // working days; today's falls due in exactly 10 working days.
+    const passed = addWorkingDays(earlier, 10).due;
     const reminder = addWorkingDays(today, 10).due;
-    expect(escalation < reminder).toBe(true);
-    expect(first.deadline).toMatchObject({ kind: 'negotiationEscalation', due: escalation, workingDays: true, overdue: false, label: { zh: expect.any(String) } });
-    expect(first.deadline.daysLeft).toBeGreaterThan(0);
-    expect(first.deadline.daysLeft).toBeLessThan(10);
+    expect(first.deadline).toMatchObject({ kind: 'negotiationReminder', due: passed, workingDays: true, overdue: true, label: { zh: expect.any(String) } });
+    expect(first.deadline.daysLeft).toBeLessThan(0);
+    expect(first.overdue).toBe(true);
     expect(second.deadline).toMatchObject({ kind: 'negotiationReminder', due: reminder, workingDays: true, daysLeft: 10, overdue: false, clause: '§三(二)' });
     // What the township may do: propose the work plan; reporting a problem (open at any time) is no to-do.
     expect(second.actions.map((a: { type: string }) => a.type)).toContain('WORK_PLAN_PROPOSED');
@@ -147,14 +153,21 @@ describe('已办 (GET /api/todo/done)', () => {
 
 describe('通知 (GET /api/todo/notifications)', () => {
   it("holds the reminders addressed to the user's role and organisation, with read marks per user", async () => {
-    // The passed reminders fired when negotiation started: one outbox row per case, addressed to the township among others.
-    const rows = await eventually(async () => {
-      const all = await h.outbox.list({ limit: 1000 });
-      const reminders = all.filter((r) => r.reason === 'negotiationReminder' && [ids.earlier, ids.otherTownship, ids.otherDistrict].includes(r.caseId));
-      expect(reminders.map((r) => r.caseId).sort()).toEqual([ids.earlier, ids.otherTownship, ids.otherDistrict].sort());
-      return reminders;
-    }, 30_000);
-    for (const r of rows) expect(r.recipients).toContain('township');
+    // Reminders (催办) as the worker records them in the outbox, one per case, addressed to the two parties. (The
+    // cases' own reminders were recorded late and wait lateRecordGraceHours, at least an hour, before they fire.)
+    const rows: OutboxRow[] = [];
+    for (const [caseId, district] of [[ids.earlier, '巴南区'], [ids.otherTownship, '巴南区'], [ids.otherDistrict, '璧山区']] as const) {
+      const { row } = await h.outbox.record({
+        caseId,
+        reason: 'negotiationReminder',
+        dueKey: addWorkingDays(earlier, 10).due,
+        recipients: ['township', 'enterprise'],
+        clause: '§三(二)',
+        message: { zh: '工作方案协商已满 10 个工作日，请抓紧协商（催办）', en: 'work plan negotiation reminder' },
+        district,
+      });
+      rows.push(row);
+    }
     const keyOf = (caseId: string) => rows.find((r) => r.caseId === caseId)!.key;
 
     const yudong = await call('yudong', 'GET', '/api/todo/notifications');
