@@ -16,7 +16,7 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { CaseRecordEntry } from '../activities/case-record/store';
-import { activePaths, availableActions, deadlineForTimer, isOverdue, responsibleParty, stageOf } from '../machines/case-view';
+import { activePaths, availableActions, deadlineForTimer, isOverdue, stageOf } from '../machines/case-view';
 import { checkDecision } from '../machines/decide';
 import type { HandoverInput, NotifyParams } from '../machines/handover';
 import { definitionForThisRun } from './definitions';
