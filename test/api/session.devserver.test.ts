@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { UsersStore, seedAdministrator, seedDemoUsers } from '../../client/admin/users';
-import { hashPassword, verifyPassword } from '../../client/admin/passwords';
+import { MAX_CONCURRENT_HASHES, MAX_WAITING_HASHES, hashPassword, hashingLoad, verifyPassword } from '../../client/admin/passwords';
 import { AuditLog } from '../../client/api/audit';
 import { buildApi } from '../../client/api/server';
 import { SESSION_COOKIE, parseSetCookie } from '../../client/api/session';
@@ -332,7 +332,6 @@ describe('the first administrator', () => {
 describe('a burst of sign-ins', () => {
   it('runs at most two password hashes at once and queues a bounded number; the rest answer 503 at once', async () => {
     clock += LOCK_MS + 1000;
-    const { hashingLoad, MAX_CONCURRENT_HASHES, MAX_WAITING_HASHES } = await import('../../client/admin/passwords');
     let peak = 0;
     const sampler = setInterval(() => (peak = Math.max(peak, hashingLoad().running)), 1);
     const burst = await Promise.all(Array.from({ length: 80 }, (_, i) => signIn(`burst-${i}`, 'Burst-password-2026')));
