@@ -9,7 +9,7 @@ import v8 from 'node:v8';
  * its first decision, and after all 12 decisions of the lifecycle), rounded up. Update it from BENCHMARKS.md when
  * the workflow's state changes.
  */
-export const HEAP_KB_PER_CACHED_CASE = 256;
+export const HEAP_KB_PER_CACHED_CASE = 288;
 
 /** Heap kept for the workflow thread itself (bundle, shared modules, SDK), as the SDK's default reserves. */
 export const RESERVED_HEAP_MB = 200;
