@@ -42,26 +42,28 @@ async function sleepPast(instant: string) {
   await env.sleep(Date.parse(instant) + 1000 - (await env.currentTimeMs()));
 }
 
-describe('time-skipping server: §三(二) escalation ladder', () => {
-  it('escalates a stalled negotiation to cityCivilAffairs, then to cityUrbanManagement, by the settings', async () => {
+describe('time-skipping server: §三(二) coordination on request', () => {
+  it('supervises a stalled negotiation without escalating it; the parties ask, a party declares a major disagreement', async () => {
     const { caseId, send } = await openCase('91500000202812345P', { negotiationEscalationWorkingDays: 3, coordinationEscalationWorkingDays: 2 });
     const s0 = await caseState(env.client, caseId);
     await sleepPast(s0.context.deadlines.negotiationEscalation!.at);
-    const s1 = await eventually(async () => {
-      const s = await caseState(env.client, caseId);
-      expect(s.activeStates).toEqual(['workPlan.cityCivilAffairsCoordination']);
-      return s;
-    });
-    expect(h.outbox.list({ caseId, reason: 'negotiationEscalated' })[0]!.recipients).toEqual(['cityCivilAffairs', 'parentGroup', 'districtCivilAffairs']);
+    await eventually(async () => expect(h.outbox.list({ caseId, reason: 'negotiationSupervised' })).toHaveLength(1));
+    expect(h.outbox.list({ caseId, reason: 'negotiationSupervised' })[0]!.recipients).toEqual(['cityCivilAffairs', 'districtCivilAffairs']);
+    expect((await caseState(env.client, caseId)).activeStates).toEqual(['workPlan.negotiating']);
+    const asked = await send('DISAGREEMENT_ESCALATED', 'township', await today(env));
+    expect(asked.activeStates).toEqual(['workPlan.cityCivilAffairsCoordination']);
     await send('PARENT_GROUP_OPINION_GIVEN', 'parentGroup', await today(env));
-    await sleepPast(s1.context.deadlines.coordinationEscalation!.at);
-    await eventually(async () => expect((await caseState(env.client, caseId)).activeStates).toEqual(['workPlan.cityUrbanManagementCoordination']));
+    await sleepPast(asked.context.deadlines.coordinationEscalation!.at);
+    await eventually(async () => expect(h.outbox.list({ caseId, reason: 'coordinationSupervised' })).toHaveLength(1));
+    expect((await caseState(env.client, caseId)).activeStates).toEqual(['workPlan.cityCivilAffairsCoordination']);
+    const major = await send('DISAGREEMENT_ESCALATED', 'enterprise', await today(env), { major: true, summary: '资产划转存在重大分歧' });
+    expect(major.activeStates).toEqual(['workPlan.cityUrbanManagementCoordination']);
     expect(h.outbox.list({ caseId, reason: 'majorDisagreementEscalated' })).toHaveLength(1);
-    const resolved = await send('COORDINATION_CONCLUDED', 'cityUrbanManagement', await today(env));
-    expect(resolved.activeStates).toEqual(['workPlan.negotiating']);
-    expect(resolved.context.workPlan.escalations.latest.map((e) => [e.level, e.auto])).toEqual([
-      ['cityCivilAffairs', true],
-      ['cityUrbanManagement', true],
+    const back = await send('COORDINATION_CONCLUDED', 'cityUrbanManagement', await today(env));
+    expect(back.activeStates).toEqual(['workPlan.negotiating']);
+    expect(back.context.workPlan.escalations.latest.map((e) => [e.level, e.auto])).toEqual([
+      ['cityCivilAffairs', false],
+      ['cityUrbanManagement', false],
     ]);
   });
 });

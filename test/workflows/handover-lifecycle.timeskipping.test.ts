@@ -39,7 +39,7 @@ describe('time-skipping server: a whole handover case', () => {
     await send('AGREEMENT_SIGNED', 'enterprise', await day());
     const signed = await send('AGREEMENT_SIGNED', 'districtGovernment', await day());
     expect(signed.stage).toBe('implementation');
-    expect(signed.responsibility).toBe('township');
+    expect(signed.responsibility).toBe('enterprise'); // §四(二): the switch is the handover, not the signature
 
     await send('FACILITIES_HANDED_OVER', 'enterprise', await day());
     await send('FACILITIES_INSPECTED', 'districtCivilAffairs', await day());
@@ -48,7 +48,7 @@ describe('time-skipping server: a whole handover case', () => {
     await send('RESIDENTS_COMMITTEE_ELECTED', 'township', await day());
     const start = await day();
     const inTransition = await send('TRANSITION_DECIDED', 'districtGovernment', start);
-    expect(inTransition.activeStates).toContain('implementation.funding.inTransition');
+    expect(inTransition.stage).toBe('handedOver'); // handed over; the transition period follows
     const end = inTransition.context.deadlines.transitionEnd!;
     expect(end.from).toBe(start);
 
