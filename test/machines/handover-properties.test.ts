@@ -277,7 +277,8 @@ class Run {
     // §四(二): the enterprise is responsible before the handover, the township from then on; it switches
     // exactly once, at the signing of the agreement or the declaration of an earlier handover, and never back.
     const party = responsibleParty(c);
-    expect(party).toBe(c.agreement.signedOn || c.agreement.supplementary ? 'township' : 'enterprise');
+    // 168-2017.2: the switch is the handover (recorded when the branches are done, or declared earlier), not the signing.
+    expect(party).toBe(c.handedOverOn ? 'township' : 'enterprise');
     if (party !== this.party) {
       this.switches++;
       expect([this.party, party]).toEqual(['enterprise', 'township']);
@@ -292,15 +293,22 @@ class Run {
       expect(`township responsible ${when}`).toBe('township responsible from the handover on');
     }
 
-    // Every pending timer falls due exactly when the case's recorded deadline says.
+    // Every pending timer falls due exactly when the case's recorded deadline says — or, for a deadline already past
+    // when a backdated decision set it (a case recorded after the fact), within the grace for the record's next
+    // decision. Only the target timer of a case without any target waits for no deadline.
+    const graceMs = (c.settings.lateRecordGraceHours ?? 24) * 3_600_000;
     for (const p of this.host.pending()) {
       const deadline = deadlineForTimer(c, p.id);
       const delay = p.id.split('.')[2];
+      if (!deadline) {
+        expect({ timer: p.id, target: c.deadlines.cityTarget }).toEqual({ timer: 'xstate.after.cityTarget.handover', target: undefined });
+        continue;
+      }
       const lead = delay === 'transitionFirstReminder' ? c.settings.transitionReminderLeadDays[0] : delay === 'transitionSecondReminder' ? c.settings.transitionReminderLeadDays[1] : 0;
-      expect({ timer: p.id, dueAt: new Date(p.dueAt).toISOString() }).toEqual({
-        timer: p.id,
-        dueAt: deadline ? new Date(Date.parse(deadline.at) - (lead ?? 0) * DAY).toISOString() : 'a deadline in the context',
-      });
+      const exact = Date.parse(deadline.at) - (lead ?? 0) * DAY;
+      const onTime = p.dueAt === exact;
+      const afterTheFact = exact < p.dueAt && p.dueAt <= this.now + graceMs;
+      expect({ timer: p.id, dueAt: new Date(p.dueAt).toISOString(), fits: onTime || afterTheFact }).toEqual({ timer: p.id, dueAt: new Date(p.dueAt).toISOString(), fits: true });
     }
 
     // Persisted (as JSON) and restored, the host is the same, and it goes on like one never restored.
@@ -328,7 +336,7 @@ describe('properties of the handover statechart under random decisions and time'
     // A fixed seed keeps the non-vacuity checks below stable; HANDOVER_PROPERTY_SEED explores others.
     fc.assert(fc.property(caseArb, runCase), { numRuns: 150, seed: SEED });
     // Not vacuous: the random cases went through every stage, and completed through implementation.
-    expect([...reached.stages].sort()).toEqual(['agreement', 'completed', 'implementation', 'planAdjustment', 'survey', 'workPlan']);
+    expect([...reached.stages].sort()).toEqual(['agreement', 'completed', 'handedOver', 'implementation', 'planAdjustment', 'survey', 'workPlan']);
     expect(reached.completedByImplementation).toBeGreaterThan(0);
     for (const code of ['invalidPayload', 'wrongRole', 'wrongOrganisation', 'futureDate', 'wrongStage'] as const) expect(reached.refusals.get(code) ?? 0).toBeGreaterThan(0);
   });
