@@ -11,14 +11,14 @@ quietRuntime();
 /** A time-skipping environment on the Java test server, started by the SDK from our launcher. */
 export async function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   let env: TestWorkflowEnvironment | undefined;
-  // The SDK gives the JVM 5 s to answer; on a loaded 2-core machine it may need longer: try again, three times in all.
+  // The SDK gives the JVM 5 s to answer; on a loaded 2-core machine it may need longer: try again, five times in all.
   for (let attempt = 1; !env; attempt++) {
     try {
       env = await TestWorkflowEnvironment.createTimeSkipping({
         server: { executable: { type: 'existing-path', path: TEST_SERVER_BIN } },
       });
     } catch (err) {
-      if (attempt >= 3 || !/did not start within/.test(String((err as Error)?.message))) throw err;
+      if (attempt >= 5 || !/did not start within/.test(String((err as Error)?.message))) throw err;
     }
   }
   await ensureSearchAttributes(env.connection, env.namespace ?? 'default');
