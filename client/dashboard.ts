@@ -7,7 +7,7 @@ import type { Client } from '@temporalio/client';
 import ExcelJS from 'exceljs';
 import { readCases } from '../activities/reports/monthly';
 import { addTableSheet, type Table } from '../activities/reports/spreadsheet';
-import { STAGES, STAGE_LABELS, type Stage } from '../machines/case-view';
+import { STAGES, STAGE_LABELS, countsAsComplete, type Stage } from '../machines/case-view';
 import { DISTRICTS } from '../machines/districts';
 import { DEADLINE_LABELS } from '../machines/labels';
 import { SUMMARY_COLUMNS, cityTotal, progressRow, summarise, type CaseSnapshotView, type SummaryCase, type SummaryCounts } from '../machines/progress-table';
@@ -114,7 +114,7 @@ export function progressSeries(cases: readonly SummaryCase[], asOf: Date): Progr
     plan: state.context.workPlan.agreedOn?.slice(0, 7),
     signed: state.context.agreement.signedOn?.slice(0, 7),
     handed: state.context.handedOverOn?.slice(0, 7),
-    done: state.stage === 'completed' ? (completedOn ?? last).slice(0, 7) : undefined,
+    done: countsAsComplete(state.stage) ? (state.context.handedOverOn ?? completedOn ?? last).slice(0, 7) : undefined,
     planned: state.context.plannedCompletion?.slice(0, 7),
     started: state.context.startedAt.slice(0, 7),
   }));
@@ -165,7 +165,7 @@ export async function buildDashboard(client: Client, opts: DashboardOptions): Pr
   const byDistrict = new Map<string, SummaryCase[]>();
   const all: SummaryCase[] = [];
   for (const s of states) {
-    const one: SummaryCase = { state: s, completedOn: s.stage === 'completed' ? await completedOn(client, s.caseId) : undefined };
+    const one: SummaryCase = { state: s, completedOn: countsAsComplete(s.stage) ? (s.context.handedOverOn ?? (await completedOn(client, s.caseId))) : undefined };
     all.push(one);
     const list = byDistrict.get(s.context.parties.district) ?? [];
     list.push(one);

@@ -8,6 +8,7 @@ import { dirname, extname, join, resolve } from 'node:path';
 import { buildMonthlyReport, readCases, type MonthlyReport } from '../activities/reports/monthly';
 import { addTableSheet, visibleText, writeTableCsv, writeWorkbook, type Table } from '../activities/reports/spreadsheet';
 import { DISTRICTS, isKnownDistrict } from '../machines/districts';
+import { countsAsComplete } from '../machines/case-view';
 import { PROGRESS_COLUMNS, SUMMARY_COLUMNS, cityTotal, progressRow, summarise, type SummaryCase, type SummaryCounts } from '../machines/progress-table';
 import { isMonth, reportDayOf } from '../machines/report-schedule';
 import { DEFAULT_SETTINGS } from '../machines/settings';
@@ -112,7 +113,7 @@ export async function yearSummary(client: Client, opts: SummaryOptions): Promise
   const byDistrict = new Map<string, SummaryCase[]>();
   for (const s of states) {
     const list = byDistrict.get(s.context.parties.district) ?? [];
-    list.push({ state: s, completedOn: s.stage === 'completed' ? await completedOn(client, s.caseId) : undefined });
+    list.push({ state: s, completedOn: countsAsComplete(s.stage) ? (s.context.handedOverOn ?? (await completedOn(client, s.caseId))) : undefined });
     byDistrict.set(s.context.parties.district, list);
   }
   const names = opts.district ? [opts.district] : DISTRICTS.filter((d) => byDistrict.has(d));

@@ -48,7 +48,7 @@ export const SettingsSchema = z
      * Past cases (issue 11, Build 5): hours a deadline that had already passed when the case was recorded waits for
      * the record's next decision before it fires (dated at its due instant, marked as recorded after the fact).
      */
-    lateRecordGraceHours: whole(1, 24 * 30).default(24),
+    lateRecordGraceHours: whole(0, 24 * 30).default(24), // 0: such a deadline fires at once
     /** §四(三): days before the 25th when districts are reminded of the monthly report. */
     monthlyReportReminderLeadDays: whole(0, 20).default(3),
     /** §四(三): when the 25th is not a working day, report on that day anyway, or on the previous/next working day. */

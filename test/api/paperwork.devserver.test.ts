@@ -51,7 +51,8 @@ beforeAll(async () => {
   await one('SURVEY_CONFIRMED', 'districtCivilAffairs', today);
   await eventually(async () => {
     const res = await get('/api/cases', 'district');
-    expect(res.json().cases).toHaveLength(2);
+    // Other suites on the shared dev server (the 40-district plan import) may have cases in this district too.
+    expect(res.json().cases.map((c: { creditCode: string }) => c.creditCode)).toEqual(expect.arrayContaining(codes));
   }, 30_000);
 }, 180_000);
 
@@ -65,15 +66,15 @@ describe('paperwork on demand', () => {
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toContain('spreadsheetml');
     expect(decodeURIComponent(String(res.headers['content-disposition']))).toContain(`工作进度表-${DISTRICT}-${month}.xlsx`);
-    expect(res.headers['x-case-count']).toBe('2');
     const viaApi = await sheet(res.rawPayload);
     const { report } = await monthlyReportNow(env.client, { district: DISTRICT, month, out: join(dir, 'cli.xlsx') });
+    expect(res.headers['x-case-count']).toBe(String(report.total));
     const viaCli = await sheet(readFileSync(join(dir, 'cli.xlsx')));
     expect(viaApi[0]).toEqual([report.table.title]);
     // The table itself (everything below the header block, whose "as of" instant differs) is the CLI's.
     const body = (rows: unknown[][]) => rows.slice(report.table.headerBlock.length + 2);
     expect(body(viaApi)).toEqual(body(viaCli));
-    expect(body(viaApi).slice(1).map((r) => r[2]).sort()).toEqual(['忠县橘子厂', '忠县纸厂']);
+    expect(body(viaApi).slice(1).map((r) => r[2])).toEqual(expect.arrayContaining(['忠县橘子厂', '忠县纸厂']));
     // Another month, in English.
     const en = await get(`/api/paperwork/monthly.xlsx?month=2026-01&lang=en&district=${encodeURIComponent(DISTRICT)}`, 'district');
     expect(en.statusCode).toBe(200);
@@ -116,9 +117,9 @@ describe('paperwork on demand', () => {
     expect(all.statusCode).toBe(200);
     const rows = await sheet(all.rawPayload);
     const head = rows.findIndex((r) => r[0] === '统一社会信用代码');
-    expect(rows.slice(head + 1).map((r) => r[0]).sort()).toEqual([...codes].sort());
+    expect(rows.slice(head + 1).map((r) => r[0])).toEqual(expect.arrayContaining(codes));
     const byText = await sheet((await get(`/api/cases.xlsx?q=${encodeURIComponent('橘子')}`, 'district')).rawPayload);
-    expect(byText.slice(head + 1).map((r) => r[1])).toEqual(['忠县橘子厂']);
+    expect(byText.slice(head + 1).map((r) => r[1])).toEqual(['忠县橘子厂']); // no other suite names an enterprise so
     expect(byText.find((r) => r[0] === '筛选条件')?.[1]).toBe('包含=橘子');
     const byStage = await eventually(async () => {
       const r = await get('/api/cases.xlsx?stage=workPlan', 'district');

@@ -54,18 +54,20 @@ afterAll(async () => {
 
 describe('fault injection: the server restarted while timers are due', () => {
   it('fires each due timer exactly once', async () => {
-    const today = shanghaiDate(Date.now());
     const monthAgo = shanghaiDate(Date.now() - 30 * 86_400_000);
     // Group A: the plan was agreed a month ago and is recorded only now, so the 10-working-day window has closed
     // and the agreement timers are due the moment the decision is applied.
     const groupA = await Promise.all(
       Array.from({ length: CASES }, async () => {
         const code = freshCreditCode();
-        const handle = await startCase(client, { ...OPENING, creditCode: code }, { taskQueue, registerForReports: false });
+        // No grace for a deadline found past when recorded (setting lateRecordGraceHours): it fires at once; the
+        // negotiation's reminder and supervision are set beyond the month, so only the agreement window has passed.
+        const handle = await startCase(client, { ...OPENING, creditCode: code, settings: { lateRecordGraceHours: 0, negotiationReminderWorkingDays: 120, negotiationEscalationWorkingDays: 120 } }, { taskQueue, registerForReports: false });
         const send = act(client, handle.workflowId, { ...PARTIES, creditCode: code });
-        await send('SURVEY_SUBMITTED', 'districtCivilAffairs', today);
-        await send('SURVEY_CONFIRMED', 'districtCivilAffairs', today);
-        await send('WORK_PLAN_PROPOSED', 'township', today);
+        // Decisions are recorded in date order: the whole record is a month old.
+        await send('SURVEY_SUBMITTED', 'districtCivilAffairs', monthAgo);
+        await send('SURVEY_CONFIRMED', 'districtCivilAffairs', monthAgo);
+        await send('WORK_PLAN_PROPOSED', 'township', monthAgo);
         return { caseId: handle.workflowId, send };
       }),
     );
@@ -77,7 +79,7 @@ describe('fault injection: the server restarted while timers are due', () => {
     // from the start and cannot have fired before the restart.
     const groupB = await Promise.all(
       Array.from({ length: CASES / 2 }, async () => {
-        const handle = await startCase(client, { ...OPENING, creditCode: freshCreditCode(), settings: { cityTargetDate: monthAgo } }, { taskQueue, registerForReports: false });
+        const handle = await startCase(client, { ...OPENING, creditCode: freshCreditCode(), settings: { cityTargetDate: monthAgo, lateRecordGraceHours: 0 } }, { taskQueue, registerForReports: false });
         return { caseId: handle.workflowId };
       }),
     );
