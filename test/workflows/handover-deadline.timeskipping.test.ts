@@ -26,9 +26,12 @@ const CODES = ['91500000202812345P', '91500107203130321Q', '915000000000000005']
 /** Opens a case and brings it to an agreed plan dated `agreedOn` (default: today). */
 async function planAgreed(code: string, agreedOn?: string) {
   const parties = { ...PARTIES, creditCode: code };
-  const handle = await startCase(env.client, { ...OPENING, creditCode: code }, { taskQueue: h.taskQueue });
+  // A case recorded after the fact is recorded in date order (a decision may not predate the previous one); its
+  // passed agreement window fires at once (no late-record grace) while the negotiation's supervision lies beyond it.
+  const late = agreedOn ? { settings: { ...OPENING.settings, lateRecordGraceHours: 0, negotiationReminderWorkingDays: 120, negotiationEscalationWorkingDays: 120 } } : {};
+  const handle = await startCase(env.client, { ...OPENING, creditCode: code, ...late }, { taskQueue: h.taskQueue });
   const send = act(env.client, handle.workflowId, parties);
-  const t = await today(env);
+  const t = agreedOn ?? (await today(env));
   await send('SURVEY_SUBMITTED', 'districtCivilAffairs', t);
   await send('SURVEY_CONFIRMED', 'districtCivilAffairs', t);
   await send('WORK_PLAN_PROPOSED', 'township', t);
