@@ -275,14 +275,18 @@ class Run {
     }
 
     // §四(二): the enterprise is responsible before the handover, the township from then on; it switches
-    // exactly once, at the signing of the agreement or the declaration of an earlier handover, and never back.
+    // exactly once, at the handover, and never back.
     const party = responsibleParty(c);
     // 168-2017.2: the switch is the handover (recorded when the branches are done, or declared earlier), not the signing.
     expect(party).toBe(c.handedOverOn ? 'township' : 'enterprise');
     if (party !== this.party) {
       this.switches++;
       expect([this.party, party]).toEqual(['enterprise', 'township']);
-      expect(decided ? `${decided.type}${decided.accepted ? '' : ' (refused)'}` : 'time passing').toMatch(/^(AGREEMENT_SIGNED|ALREADY_HANDED_OVER_DECLARED)$/);
+      // The accepted decision that completed the handover: the signature (branches already done), the last branch's
+      // decision (facilities, community, transition), or the declaration of an earlier handover.
+      expect(decided ? `${decided.type}${decided.accepted ? '' : ' (refused)'}` : 'time passing').toMatch(
+        /^(AGREEMENT_SIGNED|ALREADY_HANDED_OVER_DECLARED|FACILITIES_HANDED_OVER|FACILITIES_INSPECTED|RECTIFICATION_COMPLETED|COMMUNITY_ESTABLISHED|RESIDENTS_COMMITTEE_ELECTED|COMMUNITY_MERGED|TRANSITION_DECIDED)$/,
+      );
       this.party = party;
     }
     expect(this.switches).toBeLessThanOrEqual(1);
