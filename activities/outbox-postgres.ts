@@ -2,7 +2,7 @@
 // notify retried on another machine finds the row the first attempt wrote, and the dispatchers of all workers lease
 // rows from one queue (FOR UPDATE SKIP LOCKED). Same behaviour as the SQLite outbox (activities/outbox.ts); loaded
 // only when a database URL is set (activities/outbox-open.ts).
-import { Pool, type PoolClient } from 'pg';
+import type { Pool } from 'pg';
 import {
   DELIVERY_STATES,
   idempotencyKey,
@@ -14,6 +14,7 @@ import {
   type OutboxStore,
   type OutboxSummary,
 } from './outbox';
+import { closePool, openPool, redactUrl, schemaInitializer } from './pg-pool';
 
 export const OUTBOX_TABLE = 'notification_outbox';
 
@@ -67,46 +68,27 @@ interface DbRow {
   claimed_until: Date | null;
 }
 
-/** A database URL fit for logs: the password left out. */
-export function redactUrl(url: string): string {
-  return url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:…@');
-}
-
 export class PostgresOutbox implements OutboxStore {
   readonly location: string;
   private readonly pool: Pool;
-  private ready: Promise<void> | undefined;
+  /** Creates the table if missing (under an advisory lock); every operation waits for it. */
+  readonly init: () => Promise<void>;
 
   constructor(connectionString: string, opts: { maxConnections?: number } = {}) {
     this.location = redactUrl(connectionString);
-    // allowExitOnIdle: an idle pool does not keep a stopping worker process alive.
-    this.pool = new Pool({ connectionString, max: opts.maxConnections ?? 4, connectionTimeoutMillis: 10_000, allowExitOnIdle: true });
-    // An idle connection dropped (database restarted) must not crash the worker; the pool reconnects.
-    this.pool.on('error', () => undefined);
-  }
-
-  /** Creates the table if missing (under an advisory lock); every operation waits for it. */
-  init(): Promise<void> {
-    this.ready ??= this.withClient(async (c) => {
-      await c.query('BEGIN');
-      try {
-        await c.query('SELECT pg_advisory_xact_lock($1)', [SCHEMA_LOCK]);
+    this.pool = openPool(connectionString, opts.maxConnections ?? 4);
+    this.init = schemaInitializer(this.pool, {
+      lock: SCHEMA_LOCK,
+      what: `notification outbox database (${this.location})`,
+      async create(c) {
         // Only when something is missing: CREATE INDEX locks the table against writes, even when the index exists.
         const have = await c.query<{ n: string }>(
           `SELECT count(*) AS n FROM pg_class WHERE relnamespace = current_schema()::regnamespace AND relname = ANY($1)`,
           [[OUTBOX_TABLE, `${OUTBOX_TABLE}_case`, `${OUTBOX_TABLE}_due`]],
         );
         if (Number(have.rows[0]?.n) !== 3) await c.query(SCHEMA);
-        await c.query('COMMIT');
-      } catch (err) {
-        await c.query('ROLLBACK').catch(() => undefined);
-        throw err;
-      }
-    }).catch((err: Error) => {
-      this.ready = undefined; // try again on the next call
-      throw new Error(`notification outbox database (${this.location}) not usable: ${err.message}`);
+      },
     });
-    return this.ready;
   }
 
   async record(n: Notification, now = new Date(), opts: { deliveredVia?: string } = {}): Promise<{ row: OutboxRow; created: boolean }> {
@@ -235,17 +217,8 @@ export class PostgresOutbox implements OutboxStore {
     return { counts, ...(oldest ? { oldestUndelivered: oldest.toISOString() } : {}), ...(failing ? { failingSince: failing.toISOString() } : {}) };
   }
 
-  async close(): Promise<void> {
-    if (!this.pool.ended) await this.pool.end();
-  }
-
-  private async withClient<T>(fn: (c: PoolClient) => Promise<T>): Promise<T> {
-    const c = await this.pool.connect();
-    try {
-      return await fn(c);
-    } finally {
-      c.release();
-    }
+  close(): Promise<void> {
+    return closePool(this.pool);
   }
 }
 

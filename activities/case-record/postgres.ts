@@ -1,6 +1,7 @@
 // The case record in PostgreSQL (cluster mode, HANDOVER_RECORD_DATABASE_URL): one row per entry, unique by
 // (case_id, seq), shared by every worker process. Loaded only when that URL is set (activities/case-record/index.ts).
-import { Pool, type PoolClient } from 'pg';
+import type { Pool } from 'pg';
+import { closePool, inTransaction, openPool, schemaInitializer } from '../pg-pool';
 import { pageLimit, type CaseRecordEntry, type CaseRecordPage, type CaseRecordStore } from './store';
 
 interface Row {
@@ -55,62 +56,42 @@ const INSERT_BATCH = 500;
 
 export class PostgresCaseRecordStore implements CaseRecordStore {
   private readonly pool: Pool;
-  private ready: Promise<void> | undefined;
+  /** Creates the table if missing; every operation waits for it. */
+  readonly init: () => Promise<void>;
 
   constructor(connectionString: string, opts: { maxConnections?: number } = {}) {
-    this.pool = new Pool({ connectionString, max: opts.maxConnections ?? 5, connectionTimeoutMillis: 10_000 });
-    // A connection dropped while idle (database restarted) must not crash the worker; the pool reconnects.
-    this.pool.on('error', () => undefined);
-  }
-
-  /** Creates the table if missing; every operation waits for it. */
-  init(): Promise<void> {
-    this.ready ??= this.withClient(async (c) => {
-      await c.query('BEGIN');
-      try {
-        await c.query('SELECT pg_advisory_xact_lock($1)', [SCHEMA_LOCK]);
+    this.pool = openPool(connectionString, opts.maxConnections ?? 5);
+    this.init = schemaInitializer(this.pool, {
+      lock: SCHEMA_LOCK,
+      what: 'case record database (HANDOVER_RECORD_DATABASE_URL)',
+      async create(c) {
         await c.query(SCHEMA);
-        await c.query('COMMIT');
-      } catch (err) {
-        await c.query('ROLLBACK').catch(() => undefined);
-        throw err;
-      }
-    }).catch((err: Error) => {
-      this.ready = undefined; // try again on the next call
-      throw new Error(`case record database (HANDOVER_RECORD_DATABASE_URL) not usable: ${err.message}`);
+      },
     });
-    return this.ready;
   }
 
   async append(entries: CaseRecordEntry[]): Promise<number> {
     await this.init();
     if (entries.length === 0) return 0;
-    let added = 0;
-    await this.withClient(async (c) => {
-      await c.query('BEGIN');
-      try {
-        for (let i = 0; i < entries.length; i += INSERT_BATCH) {
-          const batch = entries.slice(i, i + INSERT_BATCH);
-          const params: unknown[] = [];
-          const tuples = batch.map((e) => {
-            const row = toRow(e);
-            const base = params.length;
-            params.push(...COLUMNS.map((col) => row[col]));
-            return `(${COLUMNS.map((_, j) => `$${base + j + 1}`).join(', ')})`;
-          });
-          const r = await c.query(
-            `INSERT INTO case_record (${COLUMNS.join(', ')}) VALUES ${tuples.join(', ')} ON CONFLICT (case_id, seq) DO NOTHING`,
-            params,
-          );
-          added += r.rowCount ?? 0;
-        }
-        await c.query('COMMIT');
-      } catch (err) {
-        await c.query('ROLLBACK').catch(() => undefined);
-        throw err;
+    return inTransaction(this.pool, async (c) => {
+      let added = 0;
+      for (let i = 0; i < entries.length; i += INSERT_BATCH) {
+        const batch = entries.slice(i, i + INSERT_BATCH);
+        const params: unknown[] = [];
+        const tuples = batch.map((e) => {
+          const row = toRow(e);
+          const base = params.length;
+          params.push(...COLUMNS.map((col) => row[col]));
+          return `(${COLUMNS.map((_, j) => `$${base + j + 1}`).join(', ')})`;
+        });
+        const r = await c.query(
+          `INSERT INTO case_record (${COLUMNS.join(', ')}) VALUES ${tuples.join(', ')} ON CONFLICT (case_id, seq) DO NOTHING`,
+          params,
+        );
+        added += r.rowCount ?? 0;
       }
+      return added;
     });
-    return added;
   }
 
   async page(caseId: string, opts: { afterSeq?: number; limit?: number } = {}): Promise<CaseRecordPage> {
@@ -133,17 +114,8 @@ export class PostgresCaseRecordStore implements CaseRecordStore {
     return r.rows[0] ? fromRow(r.rows[0]) : undefined;
   }
 
-  async close(): Promise<void> {
-    if (!this.pool.ended) await this.pool.end();
-  }
-
-  private async withClient<T>(fn: (c: PoolClient) => Promise<T>): Promise<T> {
-    const c = await this.pool.connect();
-    try {
-      return await fn(c);
-    } finally {
-      c.release();
-    }
+  close(): Promise<void> {
+    return closePool(this.pool);
   }
 }
 
