@@ -6,6 +6,7 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  currentUpdateInfo,
   log,
   patched,
   proxyActivities,
@@ -39,6 +40,7 @@ import {
 import { DurableTimers } from './host/durable-timers';
 import { MachineHost, type Effect } from './host/machine-host';
 import { caseSummaryOf } from './host/case-summary';
+import { acceptedDecisionEvent } from './host/accepted-decision';
 import {
   availableActionsQuery,
   caseStateQuery,
@@ -341,9 +343,12 @@ export async function handoverWorkflow(input: HandoverWorkflowInput): Promise<Ca
     return undefined;
   };
 
-  // The validator's verdict, reused by the handler that runs right after it in the same activation.
-  // On replay validators do not run, and the handler checks again: same state, same clock, same result.
-  let validated: { request: unknown; identity: Identity; check?: ReturnType<typeof checkDecision> } | undefined;
+  // The validator's verdict on the Update it accepted, for the handler that runs right after it in the same
+  // activation (keyed by the Update's id: the SDK hands validator and handler separately decoded arguments).
+  // The handler never refuses: on replay Temporal runs no validator (the acceptance is in the history) and the
+  // gate may have become stricter since; a handler that checked again would refuse a decision the history says
+  // was applied, and the run would diverge. So it applies what was accepted (workflows/host/accepted-decision.ts).
+  let validated: { updateId?: string; from: unknown; identity: Identity; check?: Extract<ReturnType<typeof checkDecision>, { ok: true }> } | undefined;
 
   /** A reply is sent once its entry is in the record store: an acknowledged decision is a recorded one. */
   const whenRecorded = async (seq: number, r: DecisionReply): Promise<DecisionReply> => {
@@ -355,19 +360,18 @@ export async function handoverWorkflow(input: HandoverWorkflowInput): Promise<Ca
     decideUpdate,
     // Async only to wait for the record: everything up to that wait runs at once, in the validator's activation.
     async (request) => {
-      const reuse = validated?.request === request ? validated : undefined;
+      const verdict = validated !== undefined && validated.updateId === currentUpdateInfo()?.id ? validated : undefined;
       validated = undefined;
-      const identity = reuse?.identity ?? identify(request);
-      if (continuing) throw refusalFailure(hostRefusal(request, identity)!);
-      if (identity.kind === 'duplicate') return whenRecorded(identity.seq, reply(identity.seq, true, request.requestId));
-      const refusal = hostRefusal(request, identity);
-      if (refusal) throw refusalFailure(refusal);
-      const check = reuse?.check ?? checkDecision(host.snapshot, input.parties, request, Date.now());
-      if (!check.ok) throw refusalFailure(check.refusal);
+      const identity = verdict?.identity ?? identify(request);
+      // A known id was accepted as a duplicate (a conflict is refused by the validator and never reaches here).
+      if (identity.kind !== 'new') return whenRecorded(identity.seq, reply(identity.seq, true, request.requestId));
+      const now = Date.now();
       const before = activePaths(host.snapshot.value);
-      const effects = host.send(check.event, Date.now());
+      // The validator's step when it was computed from this very snapshot; otherwise (replay) the event again.
+      const fresh = verdict?.check && verdict.from === host.snapshot ? verdict.check : undefined;
+      const e = fresh?.event ?? acceptedDecisionEvent(request, now);
+      const effects = fresh ? host.applyStep(fresh.step, now) : host.send(e as never, now);
       decisions++;
-      const e = check.event;
       const seq = addEntry({
         kind: 'decision',
         type: e.type,
@@ -387,17 +391,19 @@ export async function handoverWorkflow(input: HandoverWorkflowInput): Promise<Ca
     {
       // Runs before anything is written: a refused decision leaves no trace in the history.
       validator: (request) => {
+        validated = undefined;
+        const updateId = currentUpdateInfo()?.id;
         const identity = identify(request);
         if (continuing) throw refusalFailure(hostRefusal(request, identity)!);
         if (identity.kind === 'duplicate') {
-          validated = { request, identity };
+          validated = { updateId, from: host.snapshot, identity };
           return;
         }
         const refusal = hostRefusal(request, identity);
         if (refusal) throw refusalFailure(refusal);
         const check = checkDecision(host.snapshot, input.parties, request, Date.now());
         if (!check.ok) throw refusalFailure(check.refusal);
-        validated = { request, identity, check };
+        validated = { updateId, from: host.snapshot, identity, check };
       },
     },
   );

@@ -72,6 +72,15 @@ export class MachineHost<TMachine extends AnyStateMachine> {
     return this.absorb(actions, now);
   }
 
+  /**
+   * Takes a step already computed from the current snapshot (`transition(machine, snapshot, event)`, as the gate in
+   * machines/decide.ts computes it) instead of computing it again; `now` is the instant of that event.
+   */
+  applyStep(step: { snapshot: unknown; actions: unknown[] }, now: number): Effect[] {
+    this.current = step.snapshot as SnapshotFrom<TMachine>;
+    return this.absorb(step.actions, now);
+  }
+
   /** The earliest pending delayed event, if any. */
   nextDue(): ScheduledEvent | undefined {
     let first: ScheduledEvent | undefined;
