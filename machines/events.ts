@@ -1,6 +1,6 @@
 // The one event registry: every decision's zod payload schema, who may send it, and the clause it comes from.
 import { z } from 'zod';
-import { HistoricDateSchema, IsoDateSchema, area, bilingualErrors, count, line, prose, whole, yuan } from './fields';
+import { AttachmentRefsSchema, HistoricDateSchema, IsoDateSchema, area, bilingualErrors, count, line, prose, whole, yuan, type AttachmentRef } from './fields';
 import { CASE_LIMITS, LIST_LIMITS, MAX_DECISION_BYTES, TEXT_LIMITS, jsonBytes } from './limits';
 import { ROLES, RoleSchema, type Role } from './roles';
 
@@ -256,7 +256,12 @@ export const EnvelopeSchema = z
   })
   .strict();
 
-type DataOf<T extends EventType> = z.output<(typeof EVENT_REGISTRY)[T]['data']>;
+/** Any decision may carry documents (`data.attachments`: uploaded files by sha256), checked apart from its payload. */
+export interface DecisionAttachments {
+  attachments?: AttachmentRef[];
+}
+
+type DataOf<T extends EventType> = z.output<(typeof EVENT_REGISTRY)[T]['data']> & DecisionAttachments;
 
 /** A validated decision as the machine receives it; the host adds the instant it was applied. */
 export type DecisionEvent = {
@@ -279,13 +284,27 @@ export function parseDecision(input: unknown): ParseResult {
   const env = EnvelopeSchema.safeParse(input, { error: bilingualErrors });
   if (!env.success) return { ok: false, issues: toIssues(env.error) };
   const spec = EVENT_REGISTRY[env.data.type];
-  const data = (spec.data as z.ZodType).safeParse(env.data.data ?? {}, { error: bilingualErrors });
+  const { payload, attachments } = splitAttachments(env.data.data);
+  const data = (spec.data as z.ZodType).safeParse(payload ?? {}, { error: bilingualErrors });
   if (!data.success) return { ok: false, issues: toIssues(data.error, 'data') };
-  const event = { ...env.data, data: data.data } as DecisionEvent;
+  let refs: AttachmentRef[] | undefined;
+  if (attachments !== undefined) {
+    const parsedRefs = AttachmentRefsSchema.safeParse(attachments, { error: bilingualErrors });
+    if (!parsedRefs.success) return { ok: false, issues: toIssues(parsedRefs.error, 'data.attachments') };
+    refs = parsedRefs.data;
+  }
+  const event = { ...env.data, data: refs ? { ...(data.data as object), attachments: refs } : data.data } as DecisionEvent;
   const rule = 'rule' in spec ? (spec.rule as (e: DecisionEvent) => { path: string; message: string } | undefined) : undefined;
   const broken = rule?.(event);
   if (broken) return { ok: false, issues: [broken] };
   return { ok: true, event };
+}
+
+/** A payload's `attachments` (common to every decision) apart from the fields its type's schema checks. */
+function splitAttachments(data: unknown): { payload: unknown; attachments?: unknown } {
+  if (data === null || typeof data !== 'object' || Array.isArray(data) || !Object.hasOwn(data, 'attachments')) return { payload: data };
+  const { attachments, ...payload } = data as Record<string, unknown>;
+  return attachments === undefined ? { payload } : { payload, attachments };
 }
 
 /** The decision's size as JSON; anything JSON cannot carry (a cycle, a BigInt) counts as too large. */

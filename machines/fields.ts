@@ -148,3 +148,39 @@ export const bilingualErrors: z.core.$ZodErrorMap = (issue) => {
       return bi('内容无效', 'invalid value');
   }
 };
+
+// ---- attachments a decision carries --------------------------------------------------------------
+
+/** The most attachments one decision may reference. */
+export const MAX_DECISION_ATTACHMENTS = 10;
+/** The largest attachment size a reference may state, in bytes (the upload limit is the API's, at most this). */
+export const MAX_ATTACHMENT_REF_BYTES = 100 * 1024 * 1024;
+/** The document types a decision may carry (PDF scans, photographs), as told by their content when uploaded. */
+export const ATTACHMENT_REF_TYPES = ['application/pdf', 'image/png', 'image/jpeg', 'image/gif', 'image/webp'] as const;
+
+/**
+ * One document a decision carries: the content address (sha256) of a file uploaded to the case, with its name,
+ * type and size. The decision records the reference; the bytes stay in the attachment store.
+ */
+export const AttachmentRefSchema = z
+  .object({
+    sha256: z.string().regex(/^[0-9a-f]{64}$/, bi('应为 64 位小写十六进制的 SHA-256', 'must be a SHA-256 as 64 lowercase hex digits')),
+    name: line(200),
+    type: z.enum(ATTACHMENT_REF_TYPES),
+    size: whole(1, MAX_ATTACHMENT_REF_BYTES),
+  })
+  .strict();
+export type AttachmentRef = z.infer<typeof AttachmentRefSchema>;
+
+/** The optional `data.attachments` of any decision: at most MAX_DECISION_ATTACHMENTS, each file once. */
+export const AttachmentRefsSchema = z
+  .array(AttachmentRefSchema)
+  .min(1, bi('附件列表不能为空（没有附件时请省略 attachments）', 'an empty list: leave attachments out when there are none'))
+  .max(MAX_DECISION_ATTACHMENTS, bi(`一项决定最多 ${MAX_DECISION_ATTACHMENTS} 个附件`, `at most ${MAX_DECISION_ATTACHMENTS} attachments per decision`))
+  .superRefine((refs, ctx) => {
+    const seen = new Set<string>();
+    refs.forEach((r, i) => {
+      if (seen.has(r.sha256)) ctx.addIssue({ code: 'custom', path: [i, 'sha256'], message: bi('同一文件重复列出', 'the same file is listed twice') });
+      seen.add(r.sha256);
+    });
+  });

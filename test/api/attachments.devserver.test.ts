@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MAX_ATTACHMENT_BYTES } from '../../client/api/routes/attachments';
 import { startApiEnv, type ApiEnv } from '../helpers/api-env';
-import { freshCreditCode } from '../helpers/decisions';
+import { PAYLOADS, freshCreditCode } from '../helpers/decisions';
 
 // The store and its register go under a fresh data folder.
 const dataDir = mkdtempSync(join(tmpdir(), 'handover-attachments-'));
@@ -16,7 +16,8 @@ process.env.HANDOVER_DATA_DIR = dataDir;
 let env: ApiEnv;
 const tokens: Record<string, string> = {};
 const code = freshCreditCode();
-const caseId = `handover-${code}`;
+// The case's id as the API gives it (set in beforeAll).
+let caseId = '';
 const PDF = Buffer.concat([Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n'), Buffer.from(`移交协议 ${code}`), Buffer.from('\n%%EOF\n')]);
 const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from('IHDR fake image body')]);
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -37,7 +38,8 @@ beforeAll(async () => {
     headers: { authorization: `Bearer ${tokens.district}` },
     payload: { creditCode: code, enterpriseName: '附件测试机械厂', district: '九龙坡区', township: '杨家坪街道', settings: { cityTargetDate: '2099-12-31' } },
   });
-  expect(start.statusCode).toBe(201);
+  expect([start.statusCode, start.body]).toEqual([201, expect.anything()]);
+  caseId = start.json().caseId;
 }, 120_000);
 
 afterAll(async () => {
@@ -102,5 +104,46 @@ describe('attachments', () => {
       [sha(PDF), 'application/pdf'],
       [sha(PNG), 'image/png'],
     ]);
+  });
+
+  it('records the files a decision carries with the decision: only files uploaded to this case, shape checked, bound to the request id', async () => {
+    const ref = (b: Buffer, name: string, type: string) => ({ sha256: sha(b), name, type, size: b.length });
+    const decide = (who: string, data: unknown, requestId: string) =>
+      env.app.inject({ method: 'POST', url: `/api/cases/${caseId}/decisions`, headers: { authorization: `Bearer ${tokens[who]}` }, payload: { type: 'SURVEY_SUBMITTED', data, requestId } });
+    const survey = PAYLOADS.SURVEY_SUBMITTED as Record<string, unknown>;
+
+    // A file never uploaded to this case is refused, naming the field; so are a wrong size, a bad hash, too many files.
+    const elsewhere = Buffer.from('%PDF-1.4\n% not uploaded here\n%%EOF\n');
+    const notHere = await decide('township', { ...survey, attachments: [ref(elsewhere, '别处.pdf', 'application/pdf')] }, `att-${code}-1`);
+    expect(notHere.statusCode).toBe(400);
+    expect(notHere.json().error.issues).toEqual([{ path: 'data.attachments.0.sha256', message: expect.stringContaining('本案没有上传过这个文件') }]);
+    const wrongSize = await decide('township', { ...survey, attachments: [{ ...ref(PDF, 'a.pdf', 'application/pdf'), size: PDF.length + 1 }] }, `att-${code}-2`);
+    expect(wrongSize.json().error.issues.map((i: { path: string }) => i.path)).toEqual(['data.attachments.0.size']);
+    const badHash = await decide('township', { ...survey, attachments: [{ ...ref(PDF, 'a.pdf', 'application/pdf'), sha256: 'abc' }] }, `att-${code}-3`);
+    expect(badHash.statusCode).toBe(400);
+    expect(badHash.json().error.issues[0]).toMatchObject({ path: 'data.attachments.0.sha256', message: expect.stringContaining('SHA-256') });
+    const many = await decide('township', { ...survey, attachments: Array.from({ length: 11 }, (_, i) => ({ ...ref(PDF, 'a.pdf', 'application/pdf'), sha256: String(i).padStart(64, 'a') })) }, `att-${code}-4`);
+    expect(many.json().error.issues[0]).toMatchObject({ path: 'data.attachments', message: expect.stringContaining('最多 10 个附件') });
+    expect((await get('district', `/api/cases/${caseId}`)).json().state.decisions).toBe(0);
+
+    // Files uploaded to the case go with the decision into the case record.
+    const files = [ref(PDF, '摸排表.pdf', 'application/pdf'), ref(PNG, '现场照片.png', 'image/png')];
+    const ok = await decide('township', { ...survey, attachments: files }, `att-${code}-ok`);
+    expect(ok.statusCode).toBe(200);
+    const timeline = (await get('district', `/api/cases/${caseId}/timeline?limit=1000`)).json() as Array<{ type: string; actor?: { user?: string }; data?: { attachments?: unknown; totalPeople?: number } }>;
+    const entry = timeline.find((e) => e.type === 'SURVEY_SUBMITTED')!;
+    expect(entry.data?.attachments).toEqual(files);
+    expect(entry.data?.totalPeople).toBe(survey.totalPeople);
+    expect(entry.actor?.user).toBe('yangjiaping');
+    // The same request id with other files is another decision: refused, nothing applied; with the same files, a repeat.
+    const conflict = await decide('township', { ...survey, attachments: [files[0]] }, `att-${code}-ok`);
+    expect(conflict.statusCode).toBe(409);
+    expect(conflict.json().error.code).toBe('requestIdConflict');
+    const repeat = await decide('township', { ...survey, attachments: files }, `att-${code}-ok`);
+    expect(repeat.statusCode).toBe(200);
+    expect(repeat.json().duplicate).toBe(true);
+    // Those who may see the case download what the decision carried; another district may not.
+    expect((await get('district', `/api/cases/${caseId}/attachments/${sha(PNG)}`)).rawPayload).toEqual(PNG);
+    expect((await get('other', `/api/cases/${caseId}/attachments/${sha(PNG)}`)).statusCode).toBe(403);
   });
 });

@@ -2,13 +2,12 @@
 // (magic bytes) and size, stored content-addressed by sha256 (client/attachments/store.ts; files under
 // <dataDir>/attachments, never overwritten), registered per case with who uploaded them and when
 // (client/attachments/register.ts), listed on the case and downloadable by those who may see the case; 403 to others.
-import { join, resolve } from 'node:path';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { AttachmentRegister, type AttachmentEntry } from '../../attachments/register';
+import { CaseFiles, attachmentsDir } from '../../attachments/case-files';
+import type { AttachmentEntry } from '../../attachments/register';
 import { ATTACHMENT_TYPES, sniffType } from '../../attachments/content-type';
-import { FileAttachmentStore, type AttachmentStore } from '../../attachments/store';
 import { ApiError } from '../api-error';
 import type { RouteContext } from '../route-context';
 import { CaseIdParam, ErrorSchema, bearer, errors } from '../schemas';
@@ -37,15 +36,9 @@ function cleanName(name: string): string {
 export const attachmentRoutes: FastifyPluginAsync<RouteContext> = async (app, ctx) => {
   const api = app.withTypeProvider<ZodTypeProvider>();
   const { deps, who, visibleCase, audit } = ctx;
-  const dir = join(resolve(deps.dataDir ?? process.env.HANDOVER_DATA_DIR ?? join(__dirname, '..', '..', '..', 'data')), 'attachments');
-  let store: AttachmentStore | undefined;
-  let register: AttachmentRegister | undefined;
-  const open = () => {
-    store ??= new FileAttachmentStore(join(dir, 'files'));
-    register ??= new AttachmentRegister(join(dir, 'register.sqlite'));
-    return { store, register };
-  };
-  app.addHook('onClose', async () => register?.close());
+  const files = new CaseFiles(attachmentsDir(deps.dataDir));
+  const open = () => ({ store: files.store, register: files.register });
+  app.addHook('onClose', async () => files.close());
 
   // The upload's body is the file itself (Content-Type as the browser says; the content decides).
   const asBuffer = (_req: unknown, body: string | Buffer, done: (err: Error | null, body?: unknown) => void) => done(null, body);

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { shanghaiDate } from '../../../machines/calendar';
 import { EVENT_REGISTRY, parseDecision } from '../../../machines/events';
 import type { CaseState } from '../../../workflows/messages';
+import { CaseFiles, attachmentRefProblems, attachmentsDir } from '../../attachments/case-files';
 import { sendDecision } from '../../cases';
 import { DecisionRefusedError } from '../../errors';
 import { ApiError } from '../api-error';
@@ -15,6 +16,8 @@ import { ActionsSchema, CaseIdParam, CaseViewSchema, DecisionBodySchema, ErrorSc
 export const decisionRoutes: FastifyPluginAsync<RouteContext> = async (app, ctx) => {
   const api = app.withTypeProvider<ZodTypeProvider>();
   const { deps, who, visibleCase, audit } = ctx;
+  const files = new CaseFiles(attachmentsDir(deps.dataDir));
+  app.addHook('onClose', async () => files.close());
 
   api.get(
     '/api/cases/:caseId/actions',
@@ -42,7 +45,9 @@ export const decisionRoutes: FastifyPluginAsync<RouteContext> = async (app, ctx)
         summary: '提交决定 (send a decision as the signed-in user)',
         description:
           '决定人即登录用户的角色和组织，不能在请求中指定。内容按事件登记表的 zod 模式校验，错误指明字段；工作流再次校验角色、组织、日期和阶段。' +
-          ' The actor is the signed-in user\'s role and organisation. The payload is validated with the event registry\'s zod schema (errors name the field); the workflow\'s validator checks role, organisation, date and stage again.',
+          ' The actor is the signed-in user\'s role and organisation. The payload is validated with the event registry\'s zod schema (errors name the field); the workflow\'s validator checks role, organisation, date and stage again.' +
+          ' 任何决定都可在 data.attachments 中附上本案已上传的文件（POST /api/cases/{caseId}/attachments 的 sha256、name、type、size，最多 10 个），随决定记入案件记录。' +
+          ' Any decision may carry files uploaded to this case in data.attachments (sha256, name, type, size as the upload answered; at most 10); they are recorded with the decision.',
         security: bearer,
         params: CaseIdParam,
         body: DecisionBodySchema,
@@ -72,6 +77,13 @@ export const decisionRoutes: FastifyPluginAsync<RouteContext> = async (app, ctx)
       if (!parsed.ok) {
         audit(req, { ...base, caseId: state.caseId, outcome: 'invalid', code: 'invalidPayload', detail: JSON.stringify(parsed.issues) });
         throw new InvalidApiInput(parsed.issues, { zh: `「${EVENT_REGISTRY[body.type].title.zh}」的内容`, en: `${body.type} payload` });
+      }
+      // The documents it carries are files uploaded to this case (the gate checked their shape only).
+      const refs = parsed.event.data.attachments;
+      const missing = refs ? attachmentRefProblems(files.register, state.caseId, refs) : [];
+      if (missing.length) {
+        audit(req, { ...base, caseId: state.caseId, outcome: 'invalid', code: 'invalidPayload', detail: JSON.stringify(missing) });
+        throw new InvalidApiInput(missing, { zh: `「${EVENT_REGISTRY[body.type].title.zh}」的附件`, en: `${body.type} attachments` });
       }
       try {
         const next = await sendDecision(deps.client, state.caseId, request);
