@@ -7,6 +7,8 @@ import type { User } from '../admin/users';
 import type { Client } from '@temporalio/client';
 import { caseListQuery, caseRow, quoteLiteral, type CaseFilter, type CaseRow } from '../case-list';
 import type { Localized } from '../errors';
+import { ApiError } from './api-error';
+import type { CaseListFilterQuery } from './schemas';
 
 /** The district a district or township user belongs to; undefined for others. */
 export function userDistrict(user: User): string | undefined {
@@ -48,6 +50,15 @@ export function reportScope(user: User): '*' | string[] {
   if (isCityUser(user)) return '*';
   const district = userDistrict(user);
   return district ? [district] : [];
+}
+
+/** The case-list filter a query asks for; refused (403) when it names a district other than a district user's own. */
+export function caseListFilter(user: User, q: CaseListFilterQuery): Omit<CaseFilter, 'scope'> {
+  const own = userDistrict(user);
+  if (q.district && own && q.district !== own && !isCityUser(user)) {
+    throw new ApiError(403, 'forbidden', { zh: `只能查看本区县（${own}）的案件：district=${q.district}`, en: `you see your own district (${own}) only: district=${q.district}` });
+  }
+  return { district: q.district, stage: q.stage, overdue: q.overdue === undefined ? undefined : q.overdue === 'true', dueWithinDays: q.dueWithinDays };
 }
 
 /**

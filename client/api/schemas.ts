@@ -1,5 +1,6 @@
 // The zod schemas the API routes share (validation and the OpenAPI document at /docs).
 import { z } from 'zod';
+import { STAGES } from '../../machines/case-view';
 import { EVENT_TYPES, IsoDateSchema, type EventType } from '../../machines/events';
 import { ROLES } from '../../machines/roles';
 
@@ -43,6 +44,14 @@ export const DeadlineViewSchema = z.object({
   clause: z.string(),
   explanation: z.object({ zh: z.array(z.string()), en: z.array(z.string()) }),
 });
+/** The filters of the case list (GET /api/cases) and of its .xlsx export (GET /api/cases.xlsx); each route extends them. */
+export const CaseListFilterQuery = z.object({
+  district: z.string().min(1).max(50).optional(),
+  stage: z.enum(STAGES).optional(),
+  overdue: z.enum(['true', 'false']).optional(),
+  dueWithinDays: z.coerce.number().int().min(0).max(3650).optional(),
+});
+export type CaseListFilterQuery = z.infer<typeof CaseListFilterQuery>;
 export const ActionSchema = z.object({ type: z.string(), title: LocalizedSchema, clause: z.string(), schema: z.record(z.string(), z.unknown()) });
 export const ActionsSchema = z.object({
   actor: z.object({ role: z.string(), org: z.string(), user: z.string() }),

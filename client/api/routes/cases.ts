@@ -3,14 +3,13 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { CaseOpeningSchema, caseIdFor } from '../../../machines/case-input';
-import { STAGES } from '../../../machines/case-view';
 import { caseRecord, caseState, startCase } from '../../cases';
 import { CaseAlreadyExistsError } from '../../errors';
-import { isCityUser, userDistrict, visibleCaseRows } from '../access';
+import { caseListFilter, visibleCaseRows } from '../access';
 import { ApiError } from '../api-error';
 import { InvalidApiInput, caseView } from '../case-views';
 import type { RouteContext } from '../route-context';
-import { CaseIdParam, CaseRowSchema, CaseViewSchema, ErrorSchema, bearer, errors } from '../schemas';
+import { CaseIdParam, CaseListFilterQuery, CaseRowSchema, CaseViewSchema, ErrorSchema, bearer, errors } from '../schemas';
 
 export const caseRoutes: FastifyPluginAsync<RouteContext> = async (app, ctx) => {
   const api = app.withTypeProvider<ZodTypeProvider>();
@@ -23,27 +22,13 @@ export const caseRoutes: FastifyPluginAsync<RouteContext> = async (app, ctx) => 
         tags: ['cases'],
         summary: '按区县、阶段、逾期、临近期限筛选案件 (list cases the caller may see)',
         security: bearer,
-        querystring: z
-          .object({
-            district: z.string().min(1).max(50).optional(),
-            stage: z.enum(STAGES).optional(),
-            overdue: z.enum(['true', 'false']).optional(),
-            dueWithinDays: z.coerce.number().int().min(0).max(3650).optional(),
-            limit: z.coerce.number().int().min(1).max(20000).default(5000),
-          })
-          .strict(),
+        querystring: CaseListFilterQuery.extend({ limit: z.coerce.number().int().min(1).max(20000).default(5000) }).strict(),
         response: { 200: z.object({ cases: z.array(CaseRowSchema), truncated: z.boolean() }), ...errors },
       },
     },
     async (req) => {
       const user = who(req);
-      const q = req.query;
-      const own = userDistrict(user);
-      if (q.district && own && q.district !== own && !isCityUser(user)) {
-        throw new ApiError(403, 'forbidden', { zh: `只能查看本区县（${own}）的案件：district=${q.district}`, en: `you see your own district (${own}) only: district=${q.district}` });
-      }
-      const filter = { district: q.district, stage: q.stage, overdue: q.overdue === undefined ? undefined : q.overdue === 'true', dueWithinDays: q.dueWithinDays };
-      return visibleCaseRows(deps.client, user, filter, q.limit);
+      return visibleCaseRows(deps.client, user, caseListFilter(user, req.query), req.query.limit);
     },
   );
 

@@ -13,10 +13,10 @@ import { STAGES, STAGE_LABELS, type Stage } from '../../../machines/case-view';
 import { isKnownDistrict } from '../../../machines/districts';
 import { InvalidInputError } from '../../errors';
 import { monthlyReportNow, yearSummary } from '../../reports';
-import { reportScope, userDistrict, isCityUser, visibleCaseRows } from '../access';
+import { caseListFilter, reportScope, visibleCaseRows } from '../access';
 import { ApiError } from '../api-error';
 import type { RouteContext } from '../route-context';
-import { bearer, errors } from '../schemas';
+import { CaseListFilterQuery, bearer, errors } from '../schemas';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const TYPES = { xlsx: XLSX, html: 'text/html; charset=utf-8', md: 'text/markdown; charset=utf-8' } as const;
@@ -138,28 +138,14 @@ export const paperworkRoutes: FastifyPluginAsync<RouteContext> = async (app, ctx
         summary: '按条件筛选的案件列表导出为 Excel (the filtered case list as .xlsx)',
         description: '筛选条件同 GET /api/cases，另有 q：企业名称或信用代码中的文字。 The filters of GET /api/cases, and q: text in the enterprise name or credit code.',
         security: bearer,
-        querystring: z
-          .object({
-            district: z.string().min(1).max(50).optional(),
-            stage: z.enum(STAGES).optional(),
-            overdue: z.enum(['true', 'false']).optional(),
-            dueWithinDays: z.coerce.number().int().min(0).max(3650).optional(),
-            q: z.string().max(100).optional(),
-            lang: Lang,
-          })
-          .strict(),
+        querystring: CaseListFilterQuery.extend({ q: z.string().max(100).optional(), lang: Lang }).strict(),
         response: { 200: z.any(), ...errors },
       },
     },
     async (req, reply) => {
       const user = who(req);
       const q = req.query;
-      const own = userDistrict(user);
-      if (q.district && own && q.district !== own && !isCityUser(user)) {
-        throw new ApiError(403, 'forbidden', { zh: `只能查看本区县（${own}）的案件：district=${q.district}`, en: `you see your own district (${own}) only: district=${q.district}` });
-      }
-      const filter = { district: q.district, stage: q.stage, overdue: q.overdue === undefined ? undefined : q.overdue === 'true', dueWithinDays: q.dueWithinDays };
-      const { cases, truncated } = await visibleCaseRows(deps.client, user, filter, 20_000);
+      const { cases, truncated } = await visibleCaseRows(deps.client, user, caseListFilter(user, q), 20_000);
       const needle = q.q?.trim().toLowerCase();
       const rows = needle ? cases.filter((c) => `${c.enterprise ?? ''} ${c.creditCode}`.toLowerCase().includes(needle)) : cases;
       rows.sort((a, b) => (a.district ?? '').localeCompare(b.district ?? '') || a.creditCode.localeCompare(b.creditCode));
