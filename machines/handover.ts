@@ -1,5 +1,5 @@
 // The handover process of 渝民〔2017〕168号 for one enterprise, as a pure XState v5 statechart.
-import { and, assign, cancel, raise, setup, stateIn } from 'xstate';
+import { and, assign, cancel, enqueueActions, raise, setup, stateIn } from 'xstate';
 import { CALENDAR_VERSION, LEGACY_CALENDAR_VERSION, addWorkingDays, deadlineOf, shanghaiDate, type WorkingDayResult } from './calendar';
 import type { DecisionEvent, DecisionOf } from './events';
 import { agreementHash } from './agreement-text';
@@ -266,7 +266,8 @@ type Message = { zh: string; en: string };
  * on the case (`notices`), dated at the deadline's due instant; `afterTheFact` when that instant had already passed
  * when the timer fired (a case recorded late).
  */
-function supervise(kind: DeadlineKind, reason: NotifyReason, to: Role[], message: (context: HandoverContext, due: Deadline) => Message, clause = '§三(二)') {
+function supervise(spec: SupervisionSpec) {
+  const { kind, reason, to, message, clause = '§三(二)' } = spec;
   return [
     assign(({ context, event }: { context: HandoverContext; event: unknown }) => {
       const due = context.deadlines[kind];
@@ -283,6 +284,43 @@ function supervise(kind: DeadlineKind, reason: NotifyReason, to: Role[], message
     },
     // Typed against the machine's events where used (a standalone assign is typed for any event).
   ] as never[];
+}
+
+/**
+ * A gap in a record made after the fact (issue 11, point 5): the decision now applied is dated after the deadline's
+ * due date, so the deadline passed before it, although its timer (waiting the late-record grace) has not fired.
+ */
+function gapPassed(event: unknown, due: Deadline | undefined): due is Deadline {
+  const on = (event as { occurredOn?: unknown } | undefined)?.occurredOn;
+  return !!due && typeof on === 'string' && on > due.due;
+}
+
+function noticed(context: HandoverContext, reason: NotifyReason, due: Deadline): boolean {
+  return (context.notices?.latest ?? []).some((n) => n.reason === reason && n.due === due.due);
+}
+
+type SupervisionSpec = { kind: DeadlineKind; reason: NotifyReason; to: Role[]; message: (context: HandoverContext, due: Deadline) => Message; clause?: string };
+
+/**
+ * On leaving a supervised state by a decision dated after one of its deadlines whose timer had not fired (a case
+ * recorded after the fact, the next record arriving within the grace): what the timer would have done, dated at its
+ * due instant and marked `afterTheFact` — never dropped with the state's cancelled timers.
+ */
+function catchUpSupervision(...specs: SupervisionSpec[]) {
+  return enqueueActions(({ context, event, enqueue }: { context: HandoverContext; event: unknown; enqueue: any }) => {
+    for (const s of specs) {
+      const due = context.deadlines[s.kind];
+      if (!gapPassed(event, due) || noticed(context, s.reason, due)) continue;
+      const notice: SentNotice = { reason: s.reason, to: s.to, due: due.due, on: due.due, afterTheFact: true };
+      enqueue.assign(({ context: c }: { context: HandoverContext }) => ({ notices: pushRecent(c.notices ?? emptyRecent(), notice) }));
+      const params: NotifyParams = { reason: s.reason, to: s.to, dueKey: due.due, clause: s.clause ?? '§三(二)', message: afterTheFactMessage(s.message(context, due), due) };
+      enqueue({ type: 'notify', params });
+    }
+  }) as never;
+}
+
+function afterTheFactMessage(m: Message, due: Deadline): Message {
+  return { zh: `（补记：${due.due} 到期）${m.zh}`, en: `(recorded after the fact: due ${due.due}) ${m.en}` };
 }
 
 /** A timer fired more than a day after its deadline's due instant (a late record, not a worker's short delay). */
@@ -334,9 +372,102 @@ function notifyTransitionEnding(index: number) {
 function signAgreement(target: '#handover.implementation' | '#handover.completed') {
   return [
     { guard: 'firstSignature' as const, actions: 'recordSignature' as const },
-    { guard: 'lastSignature' as const, target, actions: ['recordSignature' as const, 'completeAgreement' as const] },
+    { guard: 'lastSignature' as const, target, actions: ['recordSignature' as const, 'completeAgreement' as const, catchUpTarget] },
   ];
 }
+
+// What each supervising timer sends (催办 / 督办 / overdue), also when a record after the fact catches it up.
+const TARGET_MISSED: SupervisionSpec = {
+  kind: 'cityTarget',
+  reason: 'cityTargetMissed',
+  to: ['districtCivilAffairs', 'cityCivilAffairs'],
+  message: (c, due) => ({
+    zh: `${c.enterpriseName}：未在目标日期 ${due.due}（${due.basis?.zh ?? '目标日期'}）前完成移交，已标记为逾期`,
+    en: `${c.enterpriseName}: not handed over by the target date ${due.due} (${due.basis?.en ?? 'target'}); flagged overdue`,
+  }),
+  clause: '§一(二)',
+};
+
+const NEGOTIATION_REMINDER: SupervisionSpec = {
+  kind: 'negotiationReminder',
+  reason: 'negotiationReminder',
+  to: ['township', 'enterprise'],
+  message: (c, due) => ({
+    zh: `${c.enterpriseName}：工作方案协商自 ${due.from} 起已满 ${c.settings.negotiationReminderWorkingDays ?? DEFAULT_SETTINGS.negotiationReminderWorkingDays} 个工作日尚未达成一致，请抓紧协商（催办）；如确难达成一致，可报请市民政局协调`,
+    en: `${c.enterpriseName}: no work plan agreement ${c.settings.negotiationReminderWorkingDays ?? DEFAULT_SETTINGS.negotiationReminderWorkingDays} working days after ${due.from}; please press on (reminder); you may ask city civil affairs to coordinate`,
+  }),
+};
+
+const NEGOTIATION_SUPERVISION: SupervisionSpec = {
+  kind: 'negotiationEscalation',
+  reason: 'negotiationSupervised',
+  to: ['cityCivilAffairs', 'districtCivilAffairs'],
+  message: (c, due) => ({
+    zh: `${c.enterpriseName}：工作方案协商自 ${due.from} 起已满 ${c.settings.negotiationEscalationWorkingDays} 个工作日未达成一致，请督办（案件仍由双方协商，未报请协调）`,
+    en: `${c.enterpriseName}: no work plan agreement ${c.settings.negotiationEscalationWorkingDays} working days after ${due.from}; please supervise (the parties still negotiate; no coordination was requested)`,
+  }),
+};
+
+const COORDINATION_SUPERVISION: SupervisionSpec = {
+  kind: 'coordinationEscalation',
+  reason: 'coordinationSupervised',
+  to: ['cityCivilAffairs', 'parentGroup'],
+  message: (c, due) => ({
+    zh: `${c.enterpriseName}：市民政局与企业上级集团公司协调自 ${due.from} 起已满 ${c.settings.coordinationEscalationWorkingDays} 个工作日尚无结论，请督办`,
+    en: `${c.enterpriseName}: city civil affairs coordination open ${c.settings.coordinationEscalationWorkingDays} working days since ${due.from} without a conclusion; please supervise`,
+  }),
+};
+
+const URBAN_COORDINATION_SUPERVISION: SupervisionSpec = {
+  kind: 'urbanCoordinationSupervision',
+  reason: 'urbanCoordinationSupervised',
+  to: ['cityUrbanManagement', 'cityCivilAffairs'],
+  message: (c, due) => ({
+    zh: `${c.enterpriseName}：市城管委（专项工作办公室）协调重大分歧自 ${due.from} 起已满 ${c.settings.urbanCoordinationSupervisionWorkingDays ?? DEFAULT_SETTINGS.urbanCoordinationSupervisionWorkingDays} 个工作日尚无结论，请督办`,
+    en: `${c.enterpriseName}: urban management coordination of the major disagreement open since ${due.from} without a conclusion; please supervise`,
+  }),
+};
+
+/** §三(三): who hears of an agreement not signed within its 10 working days (setting: agreementEscalationTo). */
+function agreementEscalationTo(context: HandoverContext): Role[] {
+  return [context.settings.agreementEscalationTo, 'districtGovernment', 'enterprise'];
+}
+
+function agreementEscalation(context: HandoverContext, due: Deadline): NotifyParams {
+  return {
+    reason: 'agreementEscalated',
+    to: agreementEscalationTo(context),
+    dueKey: due.due,
+    clause: '§三(三)',
+    message: {
+      zh: `${context.enterpriseName}：工作方案达成一致后10个工作日内（截至 ${due.due}）未签订移交协议，报请协调`,
+      en: `${context.enterpriseName}: no agreement within 10 working days of the plan (due ${due.due}); escalated`,
+    },
+  };
+}
+
+/** Leaving `agreement.drafting` by a signature dated after the deadline its timer had not fired for yet: the escalation after the fact. */
+const catchUpAgreement = enqueueActions(({ context, event, enqueue }: { context: HandoverContext; event: unknown; enqueue: any }) => {
+  const due = context.deadlines.agreement;
+  if (!gapPassed(event, due) || context.missed.agreement) return;
+  const notice: SentNotice = { reason: 'agreementEscalated', to: agreementEscalationTo(context), due: due.due, on: due.due, afterTheFact: true };
+  enqueue.assign(({ context: c }: { context: HandoverContext }) => ({ missed: { ...c.missed, agreement: true }, notices: pushRecent(c.notices ?? emptyRecent(), notice) }));
+  const params = agreementEscalation(context, due);
+  enqueue({ type: 'notify', params: { ...params, message: afterTheFactMessage(params.message, due) } });
+}) as never;
+
+/**
+ * §一(二): handed over (or, on the "already handed over" path, the paperwork completed) after the target date while
+ * the target timer still waited the late-record grace: the target was missed, dated at its due instant, after the fact.
+ */
+const catchUpTarget = enqueueActions(({ context, enqueue }: { context: HandoverContext; enqueue: any }) => {
+  const due = context.deadlines.cityTarget;
+  const met = context.agreement.supplementary ? context.agreement.signedOn : context.handedOverOn;
+  if (!due || !met || met <= due.due || context.missed.cityTarget) return;
+  const notice: SentNotice = { reason: TARGET_MISSED.reason, to: TARGET_MISSED.to, due: due.due, on: due.due, afterTheFact: true };
+  enqueue.assign(({ context: c }: { context: HandoverContext }) => ({ missed: { ...c.missed, cityTarget: true }, notices: pushRecent(c.notices ?? emptyRecent(), notice) }));
+  enqueue({ type: 'notify', params: { reason: TARGET_MISSED.reason, to: TARGET_MISSED.to, dueKey: due.due, clause: TARGET_MISSED.clause!, message: afterTheFactMessage(TARGET_MISSED.message(context, due), due) } satisfies NotifyParams });
+}) as never;
 
 export const handoverMachine = setup({
   types: {
@@ -657,10 +788,7 @@ export const handoverMachine = setup({
       guard: 'targetNotMet',
       actions: [
         assign({ missed: ({ context }) => ({ ...context.missed, cityTarget: true }) }),
-        ...supervise('cityTarget', 'cityTargetMissed', ['districtCivilAffairs', 'cityCivilAffairs'], (c, due) => ({
-          zh: `${c.enterpriseName}：未在目标日期 ${due.due}（${due.basis?.zh ?? '目标日期'}）前完成移交，已标记为逾期`,
-          en: `${c.enterpriseName}: not handed over by the target date ${due.due} (${due.basis?.en ?? 'target'}); flagged overdue`,
-        }), '§一(二)'),
+        ...supervise(TARGET_MISSED),
       ],
     },
   },
@@ -849,18 +977,14 @@ export const handoverMachine = setup({
       },
       states: {
         negotiating: {
+          // A 催办 for a negotiation that has ended is noise: only the 督办 it passed is caught up.
+          exit: catchUpSupervision(NEGOTIATION_SUPERVISION),
           after: {
             negotiationReminder: {
-              actions: supervise('negotiationReminder', 'negotiationReminder', ['township', 'enterprise'], (c, due) => ({
-                zh: `${c.enterpriseName}：工作方案协商自 ${due.from} 起已满 ${c.settings.negotiationReminderWorkingDays ?? DEFAULT_SETTINGS.negotiationReminderWorkingDays} 个工作日尚未达成一致，请抓紧协商（催办）；如确难达成一致，可报请市民政局协调`,
-                en: `${c.enterpriseName}: no work plan agreement ${c.settings.negotiationReminderWorkingDays ?? DEFAULT_SETTINGS.negotiationReminderWorkingDays} working days after ${due.from}; please press on (reminder); you may ask city civil affairs to coordinate`,
-              })),
+              actions: supervise(NEGOTIATION_REMINDER),
             },
             negotiationEscalation: {
-              actions: supervise('negotiationEscalation', 'negotiationSupervised', ['cityCivilAffairs', 'districtCivilAffairs'], (c, due) => ({
-                zh: `${c.enterpriseName}：工作方案协商自 ${due.from} 起已满 ${c.settings.negotiationEscalationWorkingDays} 个工作日未达成一致，请督办（案件仍由双方协商，未报请协调）`,
-                en: `${c.enterpriseName}: no work plan agreement ${c.settings.negotiationEscalationWorkingDays} working days after ${due.from}; please supervise (the parties still negotiate; no coordination was requested)`,
-              })),
+              actions: supervise(NEGOTIATION_SUPERVISION),
             },
           },
           on: {
@@ -896,12 +1020,10 @@ export const handoverMachine = setup({
         // 报请市民政局与企业上级集团公司协调: ends in an agreed plan, back to negotiation, or (a party having declared a
         // major disagreement) referral to 市城管委.
         cityCivilAffairsCoordination: {
+          exit: catchUpSupervision(COORDINATION_SUPERVISION),
           after: {
             coordinationEscalation: {
-              actions: supervise('coordinationEscalation', 'coordinationSupervised', ['cityCivilAffairs', 'parentGroup'], (c, due) => ({
-                zh: `${c.enterpriseName}：市民政局与企业上级集团公司协调自 ${due.from} 起已满 ${c.settings.coordinationEscalationWorkingDays} 个工作日尚无结论，请督办`,
-                en: `${c.enterpriseName}: city civil affairs coordination open ${c.settings.coordinationEscalationWorkingDays} working days since ${due.from} without a conclusion; please supervise`,
-              })),
+              actions: supervise(COORDINATION_SUPERVISION),
             },
           },
           on: {
@@ -924,12 +1046,10 @@ export const handoverMachine = setup({
         },
         // 重大分歧：报请市城管委协调. Ends in an agreed plan or back to negotiation.
         cityUrbanManagementCoordination: {
+          exit: catchUpSupervision(URBAN_COORDINATION_SUPERVISION),
           after: {
             urbanCoordinationSupervision: {
-              actions: supervise('urbanCoordinationSupervision', 'urbanCoordinationSupervised', ['cityUrbanManagement', 'cityCivilAffairs'], (c, due) => ({
-                zh: `${c.enterpriseName}：市城管委（专项工作办公室）协调重大分歧自 ${due.from} 起已满 ${c.settings.urbanCoordinationSupervisionWorkingDays ?? DEFAULT_SETTINGS.urbanCoordinationSupervisionWorkingDays} 个工作日尚无结论，请督办`,
-                en: `${c.enterpriseName}: urban management coordination of the major disagreement open since ${due.from} without a conclusion; please supervise`,
-              })),
+              actions: supervise(URBAN_COORDINATION_SUPERVISION),
             },
           },
           on: {
@@ -947,6 +1067,7 @@ export const handoverMachine = setup({
       initial: 'drafting',
       states: {
         drafting: {
+          exit: catchUpAgreement,
           after: {
             agreementReminder: {
               guard: 'agreementDeadlineAhead',
@@ -967,20 +1088,12 @@ export const handoverMachine = setup({
             agreementDeadline: {
               target: 'overdue',
               actions: [
-                assign({ missed: ({ context }) => ({ ...context.missed, agreement: true }) }),
-                {
-                  type: 'notify',
-                  params: ({ context }) => ({
-                    reason: 'agreementEscalated' as const,
-                    to: [context.settings.agreementEscalationTo, 'districtGovernment', 'enterprise'] as Role[],
-                    dueKey: context.deadlines.agreement!.due,
-                    clause: '§三(三)',
-                    message: {
-                      zh: `${context.enterpriseName}：工作方案达成一致后10个工作日内（截至 ${context.deadlines.agreement!.due}）未签订移交协议，报请协调`,
-                      en: `${context.enterpriseName}: no agreement within 10 working days of the plan (due ${context.deadlines.agreement!.due}); escalated`,
-                    },
-                  }),
-                },
+                assign(({ context, event }) => {
+                  const due = context.deadlines.agreement;
+                  const notice = due ? [{ reason: 'agreementEscalated' as const, to: agreementEscalationTo(context), due: due.due, on: due.due, ...(firedLate(event, due) ? { afterTheFact: true } : {}) }] : [];
+                  return { missed: { ...context.missed, agreement: true }, notices: notice.reduce((n, x) => pushRecent(n, x), context.notices ?? emptyRecent<SentNotice>()) };
+                }),
+                { type: 'notify', params: ({ context }) => agreementEscalation(context, context.deadlines.agreement!) },
               ],
             },
           },
@@ -1007,8 +1120,8 @@ export const handoverMachine = setup({
       type: 'parallel',
       // Handed over: with a transition period it is followed in `handedOver`; without one the case is complete.
       onDone: [
-        { guard: 'transitionPending', target: 'handedOver', actions: 'recordHandover' },
-        { target: 'completed', actions: 'recordHandover' },
+        { guard: 'transitionPending', target: 'handedOver', actions: ['recordHandover', catchUpTarget] },
+        { target: 'completed', actions: ['recordHandover', catchUpTarget] },
       ],
       always: {
         guard: and([
@@ -1017,7 +1130,7 @@ export const handoverMachine = setup({
           stateIn({ implementation: { funding: 'inTransition' } }),
         ]),
         target: 'handedOver',
-        actions: 'recordHandover',
+        actions: ['recordHandover', catchUpTarget],
       },
       states: {
         // §二(二) 接收社区服务设施: hand over → inspect → rectify at once → inspect again
