@@ -111,7 +111,7 @@ async function render() {
   header();
   if (!me) return renderLogin();
   if (me.mustChangePassword || location.hash.startsWith('#/password')) return renderPassword();
-  const hash = location.hash || '#/cases';
+  const hash = location.hash || '#/todo';
   const m = /^#\/case\/([^/?]+)/.exec(hash);
   if (m) return page('case');
   if (hash.startsWith('#/todo')) return page('todo');
@@ -146,7 +146,7 @@ function renderLogin(err) {
       me = s.user;
       csrf = s.csrfToken;
       labels = null;
-      if (location.hash.startsWith('#/login') || !location.hash) history.replaceState(null, '', me.mustChangePassword ? '#/password' : '#/cases');
+      if (location.hash.startsWith('#/login') || !location.hash) history.replaceState(null, '', me.mustChangePassword ? '#/password' : '#/todo');
       await render();
     } catch (error) {
       submit.disabled = false;
@@ -186,7 +186,7 @@ function renderPassword() {
       const s = await api('/api/me/password', { method: 'POST', body: JSON.stringify({ currentPassword: current.value, newPassword: next.value }) });
       me = s.user;
       if (s.csrfToken) csrf = s.csrfToken;
-      history.replaceState(null, '', '#/cases'); // no hashchange: the flash below stays
+      history.replaceState(null, '', '#/todo'); // no hashchange: the flash below stays
       await render();
       app.prepend(h('div', { class: 'banner ok', role: 'status', 'data-testid': 'flash' }, T('passwordChanged')));
     } catch (err) {

@@ -74,6 +74,10 @@ async function signIn(page: Page, name: keyof typeof passwords): Promise<void> {
   await page.getByTestId('login-name').fill(name);
   await page.getByTestId('login-password').fill(passwords[name]);
   await page.getByTestId('sign-in').click();
+  // Signed in, the console opens on 待办; then the case list.
+  await page.getByTestId('todo-todo').waitFor();
+  expect(new URL(page.url()).hash).toBe('#/todo');
+  await page.goto(`${base}/#/cases`);
   await page.getByTestId('case-list').waitFor();
 }
 
@@ -233,13 +237,13 @@ describe('web console in headless Chromium', () => {
     await page.getByTestId('new-password').fill('Huangjueping-Lane-7');
     await page.getByTestId('repeat-password').fill('Huangjueping-Lane-7');
     await page.getByTestId('change-password').click();
-    await page.getByTestId('case-list').waitFor();
+    await page.getByTestId('todo-todo').waitFor();
     expect(await page.getByTestId('flash').textContent()).toBe('密码已修改');
     expect(await env.users.verifyPassword('newcomer', 'Huangjueping-Lane-7')).toMatchObject({ name: 'newcomer' });
     expect(env.users.byName('newcomer')?.mustChangePassword).toBeUndefined();
     // A reload keeps the session (the cookie), and gets the CSRF token again: a decision form still works after it.
     await page.reload();
-    await page.getByTestId('case-list').waitFor();
+    await page.getByTestId('todo-todo').waitFor();
     expect(await page.getByTestId('who').textContent()).toContain('杨家坪街道 新同事');
     await page.locator('#signout').click();
     await page.getByTestId('login').waitFor();
@@ -261,7 +265,7 @@ describe('web console in headless Chromium', () => {
     await page.getByTestId('login-name').fill('yangjiaping');
     await page.getByTestId('login-password').fill(passwords.yangjiaping);
     await page.getByTestId('sign-in').click();
-    await page.getByTestId('case-list').waitFor();
+    await page.getByTestId('todo-todo').waitFor();
     await page.screenshot({ path: join(SHOTS, '08-signed-in-390.png') });
     expect(await page.getByTestId('who').isVisible()).toBe(true);
     await context.close();

@@ -79,7 +79,7 @@ async function signIn(page: Page, name: string): Promise<void> {
   await page.getByTestId('login-name').fill(name);
   await page.getByTestId('login-password').fill(passwords[name]!);
   await page.getByTestId('sign-in').click();
-  await page.getByTestId('case-list').waitFor();
+  await page.getByTestId('todo-todo').waitFor();
 }
 
 describe('dashboard and administration pages in headless Chromium', () => {

@@ -2,7 +2,8 @@
 // a password and finds exactly the running cases of its township where it may act, nearest deadline first; reads
 // and marks its notification; opens a case: stage bar, statechart on demand fitted to the page with Chinese labels
 // only, the timeline's decisions as labelled fields. Screenshots go to test-artifacts/console/.
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -28,6 +29,7 @@ let browser: Browser;
 let base: string;
 const tokens: Record<string, string> = {};
 const password = 'Qijiang-Street-2026';
+const otherPassword = 'Civil-affairs-office-2026';
 const today = shanghaiDate(Date.now());
 const earlier = shanghaiDate(Date.now() - 16 * 86_400_000);
 const ids = { fresh: '', today: '', earlier: '', otherTownship: '', closed: '' };
@@ -58,6 +60,9 @@ beforeAll(async () => {
   tokens.qijiang = users.add({ name: 'qijiang', role: 'districtCivilAffairs', org: '綦江区' }).token;
   users.add({ name: 'gunan', role: 'township', org: '綦江区/古南街道', displayName: '古南街道 经办人' });
   await users.setPassword('gunan', password);
+  await users.setPassword('qijiang', otherPassword);
+  tokens.wanzhou = users.add({ name: 'wanzhou', role: 'districtCivilAffairs', org: '万州区' }).token;
+  await users.setPassword('wanzhou', otherPassword);
 
   ids.fresh = await open('古南街道', '古南一厂');
   ids.today = await open('古南街道', '古南二厂');
@@ -84,14 +89,15 @@ afterAll(async () => {
   await h?.stop();
 });
 
-async function phone(): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN', isMobile: true, hasTouch: true });
+async function phone(name = 'gunan'): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN', isMobile: true, hasTouch: true, acceptDownloads: true });
   const page = await context.newPage();
   await page.goto(`${base}/`);
-  await page.getByTestId('login-name').fill('gunan');
-  await page.getByTestId('login-password').fill(password);
+  await page.getByTestId('login-name').fill(name);
+  await page.getByTestId('login-password').fill(name === 'gunan' ? password : otherPassword);
   await page.getByTestId('sign-in').click();
-  await page.getByTestId('case-list').waitFor();
+  // Signed in, the console opens on 待办.
+  await page.getByTestId('todo-todo').waitFor();
   return { context, page };
 }
 const width = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth);
@@ -104,7 +110,9 @@ describe('待办 on a phone (390 px)', () => {
       expect((r.json() as { cases: unknown[] }).cases.length).toBeGreaterThanOrEqual(5);
     }, 30_000);
     const { context, page } = await phone();
+    expect(new URL(page.url()).hash).toBe('#/todo');
     // The case list fits the phone too: enterprise, stage and deadline in one line.
+    await page.goto(`${base}/#/cases`);
     await page.locator(`[data-case="${ids.earlier}"]`).waitFor();
     expect(await page.locator(`[data-case="${ids.earlier}"]`).textContent()).toContain('古南三厂');
     expect(await width(page)).toBeLessThanOrEqual(390);
@@ -182,5 +190,64 @@ describe('待办 on a phone (390 px)', () => {
     expect(await width(page)).toBeLessThanOrEqual(390);
     await page.screenshot({ path: join(SHOTS, '13-case-diagram-390.png'), fullPage: true });
     await context.close();
+  });
+
+  it("takes a case through the survey with an attached PDF; the district downloads it from the timeline, another district is refused (403)", async () => {
+    const pdf = Buffer.from('%PDF-1.4\n% 古南一厂 摸排表 扫描件\n1 0 obj << >> endobj\n%%EOF\n');
+    const { context, page } = await phone('gunan');
+    await page.locator(`[data-todo-case="${ids.fresh}"] a`).first().click();
+    await page.getByTestId('action-SURVEY_SUBMITTED').locator('summary').click();
+    const form = page.locator('form[data-action="SURVEY_SUBMITTED"]');
+    // The survey's figures, field by field as the generated form names them (data-path), and the scan attached.
+    const fill = async (value: unknown, path: string): Promise<void> => {
+      if (value !== null && typeof value === 'object') {
+        for (const [k, v] of Object.entries(value)) await fill(v, `${path}.${k}`);
+        return;
+      }
+      const control = form.locator(`[data-path="${path}"]`);
+      if ((await control.evaluate((el) => el.tagName)) === 'SELECT') await control.selectOption(String(value));
+      else await control.fill(String(value));
+    };
+    await fill(PAYLOADS.SURVEY_SUBMITTED, 'data');
+    await page.getByTestId('attach-SURVEY_SUBMITTED').setInputFiles({ name: '古南一厂摸排表.pdf', mimeType: 'application/pdf', buffer: pdf });
+    await page.getByTestId('submit-SURVEY_SUBMITTED').click();
+    await page.getByTestId('flash').waitFor();
+    const links = page.getByTestId('timeline').locator('[data-attachment]');
+    await links.first().waitFor();
+    expect(await links.count()).toBe(1);
+    expect(await links.first().textContent()).toBe('古南一厂摸排表.pdf');
+    expect(await width(page)).toBeLessThanOrEqual(390);
+    await page.screenshot({ path: join(SHOTS, '14-decision-with-attachment-390.png'), fullPage: true });
+    await context.close();
+
+    // Recorded in the case record with the decision: the reference, by sha256.
+    const sha256 = createHash('sha256').update(pdf).digest('hex');
+    const timeline = await call('GET', `/api/cases/${ids.fresh}/timeline?limit=1000`);
+    const survey = (timeline.body as Array<{ type: string; actor?: { user?: string }; data?: { attachments?: unknown } }>).find((e) => e.type === 'SURVEY_SUBMITTED');
+    expect(survey?.actor?.user).toBe('gunan');
+    expect(survey?.data?.attachments).toEqual([{ sha256, name: '古南一厂摸排表.pdf', type: 'application/pdf', size: pdf.length }]);
+
+    // The other party of the case (the district's civil affairs) downloads it from the case page.
+    const district = await phone('qijiang');
+    await district.page.goto(`${base}/#/case/${ids.fresh}`);
+    const link = district.page.getByTestId('timeline').locator(`[data-attachment="${sha256}"]`);
+    await link.waitFor();
+    const [download] = await Promise.all([district.page.waitForEvent('download'), link.click()]);
+    expect(download.suggestedFilename()).toBe('古南一厂摸排表.pdf');
+    expect(readFileSync((await download.path())!)).toEqual(pdf);
+    await district.page.getByTestId('case-documents').click();
+    await district.page.locator('[data-testid="documents"] a', { hasText: '古南一厂摸排表.pdf' }).waitFor();
+    await district.page.screenshot({ path: join(SHOTS, '15-documents-district-390.png'), fullPage: true });
+    await district.context.close();
+
+    // A user of another district: the case page is refused, and so is the file itself (403), signed in or by token.
+    const other = await phone('wanzhou');
+    await other.page.goto(`${base}/#/case/${ids.fresh}`);
+    await other.page.getByTestId('error').waitFor();
+    const status = await other.page.evaluate(async (url) => (await fetch(url, { credentials: 'same-origin' })).status, `/api/cases/${ids.fresh}/attachments/${sha256}`);
+    expect(status).toBe(403);
+    await other.page.screenshot({ path: join(SHOTS, '16-attachment-refused-other-district-390.png'), fullPage: true });
+    await other.context.close();
+    expect((await call('GET', `/api/cases/${ids.fresh}/attachments/${sha256}`, undefined, 'wanzhou')).status).toBe(403);
   });
 });

@@ -111,9 +111,45 @@ export default async function casePage(ctx, flash) {
   const tl = h('ol', { class: 'timeline-list', 'data-testid': 'timeline' }, [...timeline].reverse().map((e) => h('li', { class: `entry ${e.kind}`, 'data-seq': e.seq },
     h('div', { class: 'entry-head' }, h('strong', {}, what(e)), h('span', { class: 'muted' }, e.kind === 'decision' && e.occurredOn ? `${T('occurredOn')} ${e.occurredOn}` : beijing(e.at))),
     e.actor ? h('div', { class: 'muted' }, `${L(labels.roles[e.actor.role])} ${e.actor.org}${e.actor.user ? `（${e.actor.user}）` : ''}`) : null,
-    e.kind === 'decision' && e.data && Object.keys(e.data).length ? fieldsOf(e.data) : null,
+    e.kind === 'decision' && e.data && Object.keys(withoutAttachments(e.data)).length ? fieldsOf(withoutAttachments(e.data)) : null,
+    e.kind === 'decision' && Array.isArray(e.data?.attachments) && e.data.attachments.length ? attachmentLinks(e.data.attachments) : null,
     e.kind === 'notification' && e.data?.message ? h('div', {}, L(e.data.message)) : null,
     (e.after ?? []).length ? h('div', { class: 'muted' }, `${T('after')}：${e.after.map(stateName).join('；')}`) : null)));
+
+  /** A decision's payload without the documents it carried (those are shown as links). */
+  function withoutAttachments(data) {
+    if (!data || typeof data !== 'object' || !('attachments' in data)) return data;
+    const { attachments: _files, ...rest } = data;
+    return rest;
+  }
+  function sizeText(n) {
+    return n < 1024 ? `${n} B` : n < 1024 * 1024 ? `${Math.round(n / 1024)} KB` : `${(n / 1024 / 1024).toFixed(1)} MB`;
+  }
+  /** Downloads one of the case's files through the API (the session cookie; 403 to those who may not see the case). */
+  async function download(ref, where) {
+    const res = await fetch(`/api/cases/${enc}/attachments/${ref.sha256}`, { credentials: 'same-origin' });
+    if (!res.ok) {
+      const body = await res.json().catch(() => undefined);
+      where.replaceChildren(errorBanner({ text: body?.error?.message ?? { zh: `下载失败（HTTP ${res.status}）`, en: `download failed (HTTP ${res.status})` } }));
+      return;
+    }
+    const href = URL.createObjectURL(await res.blob());
+    const a = h('a', { href, download: ref.name });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(href), 10_000);
+  }
+  /** The documents a decision carried, each a download link. */
+  function attachmentLinks(refs) {
+    const problem = h('div', {});
+    return h('div', { class: 'attachments', 'data-testid': 'decision-attachments' },
+      h('span', { class: 'muted' }, lang === 'zh' ? '附件：' : 'Attachments: '),
+      h('ul', { class: 'field-list' }, refs.map((ref) => h('li', {},
+        h('a', { href: `/api/cases/${enc}/attachments/${ref.sha256}`, 'data-attachment': ref.sha256, onclick: (ev) => { ev.preventDefault(); download(ref, problem); } }, ref.name),
+        h('span', { class: 'muted' }, ` ${ref.type === 'application/pdf' ? 'PDF' : ref.type.replace('image/', '').toUpperCase()} · ${sizeText(ref.size)}`)))),
+      problem);
+  }
 
   /** A payload as a list of labelled fields (names from i18n.js FIELDS, enum values from VALUES), never raw JSON. */
   function fieldsOf(value, depth = 0) {
@@ -130,10 +166,14 @@ export default async function casePage(ctx, flash) {
     const fields = build(action.schema, 'data', lang, true);
     const date = h('input', { type: 'date', name: 'occurredOn', value: todayBeijing(), 'data-path': 'occurredOn' });
     const result = h('div', { 'data-testid': `result-${action.type}` });
+    const files = h('input', { type: 'file', name: 'attachments', multiple: true, accept: 'application/pdf,image/png,image/jpeg,image/gif,image/webp', 'data-testid': `attach-${action.type}` });
     const submit = h('button', { class: 'primary', type: 'submit', 'data-testid': `submit-${action.type}` }, T('submit'));
     const form = h('form', { 'data-action': action.type, novalidate: true },
       fields.el,
       h('div', { class: 'field', 'data-field': 'occurredOn' }, h('label', {}, h('span', { class: 'name' }, T('occurredOn')), h('br'), date), h('div', { class: 'err', 'data-error-for': 'occurredOn', 'data-testid': 'error-occurredOn' })),
+      h('div', { class: 'field', 'data-field': 'data.attachments' },
+        h('label', {}, h('span', { class: 'name' }, lang === 'zh' ? '附件（PDF 或图片，可选）' : 'Attachments (PDF or images, optional)'), h('br'), files),
+        h('div', { class: 'err', 'data-error-for': 'data.attachments', 'data-testid': 'error-data.attachments' })),
       h('p', {}, submit), result);
     form.addEventListener('submit', async (e) => {
       e.preventDefault();
@@ -148,9 +188,16 @@ export default async function casePage(ctx, flash) {
       }
       submit.disabled = true;
       try {
+        // The files first (stored by content, registered on the case), then the decision that carries them.
+        const attachments = [];
+        for (const f of files.files ?? []) {
+          const r = await api(`/api/cases/${enc}/attachments?name=${encodeURIComponent(f.name)}`, { method: 'POST', body: f, headers: { 'content-type': f.type || 'application/octet-stream' } });
+          attachments.push({ sha256: r.sha256, name: r.name, type: r.type, size: r.size });
+        }
+        const data = fields.get() ?? {};
         await api(`/api/cases/${enc}/decisions`, {
           method: 'POST',
-          body: JSON.stringify({ type: action.type, occurredOn: date.value || undefined, data: fields.get() ?? {}, requestId: crypto.randomUUID() }),
+          body: JSON.stringify({ type: action.type, occurredOn: date.value || undefined, data: attachments.length ? { ...data, attachments } : data, requestId: crypto.randomUUID() }),
         });
         await casePage(ctx, h('div', { class: 'banner ok', role: 'status', 'data-testid': 'flash' }, T('applied'), L(action.title)));
       } catch (err) {
@@ -165,7 +212,8 @@ export default async function casePage(ctx, flash) {
   }
 
   app.replaceChildren(
-    h('p', {}, h('a', { href: '#/todo' }, T('navTodo')), ' · ', h('a', { href: '#/cases' }, T('back'))),
+    h('p', {}, h('a', { href: '#/todo' }, T('navTodo')), ' · ', h('a', { href: '#/cases' }, T('back')), ' · ',
+      h('a', { href: `#/documents/${enc}`, 'data-testid': 'case-documents' }, lang === 'zh' ? '案件附件' : 'Documents')),
     flash ?? '',
     h('div', { class: 'card' }, h('h1', { 'data-testid': 'case-title' }, `${c.enterpriseName}`), bar),
     h('div', { class: 'case-grid' },
