@@ -9,6 +9,7 @@ import { handoverMachine, type Deadline } from '../machines/handover';
 import { DEADLINE_LABELS } from '../machines/labels';
 import { organisationMismatch, type CaseParties, type Role } from '../machines/roles';
 import type { OutboxStore } from '../activities/outbox';
+import type { CaseRecordEntry } from '../activities/case-record/store';
 import type { CaseState } from '../workflows/messages';
 import { caseActions, caseState } from './cases';
 import { caseListQuery, caseRow } from './case-list';
@@ -214,9 +215,38 @@ export interface DoneItem {
   title: Localized;
   clause: string;
   requestId?: string;
+  /** From the case record: the decision's date and its entry in the record. */
+  occurredOn?: string;
+  seq?: number;
+  /** How many documents the decision carried. */
+  attachments?: number;
 }
 
-/** 已办: the decisions this user took (applied), newest first, from the audit log. */
+/**
+ * 已办 from the case record: the decisions whose actor is this user (the API's, and the CLI's sent `--as <user>`),
+ * newest first, as the store returns them (CaseRecordStore.decisionsBy).
+ */
+export function doneFromRecord(entries: CaseRecordEntry[]): DoneItem[] {
+  return entries
+    .filter((e) => e.kind === 'decision')
+    .map((e) => {
+      const spec = EVENT_REGISTRY[e.type as EventType];
+      const files = (e.data as { attachments?: unknown[] } | undefined)?.attachments;
+      return {
+        at: e.at,
+        caseId: e.caseId,
+        type: e.type,
+        title: spec?.title ?? { zh: e.type, en: e.type },
+        clause: spec?.clause ?? '',
+        ...(e.requestId ? { requestId: e.requestId } : {}),
+        ...(e.occurredOn ? { occurredOn: e.occurredOn } : {}),
+        seq: e.seq,
+        ...(Array.isArray(files) && files.length ? { attachments: files.length } : {}),
+      };
+    });
+}
+
+/** 已办 from the API's audit log (for a case record store that cannot be asked by user): applied decisions, newest first. */
 export function doneList(lines: DecisionAuditLine[], userName: string, limit = 200): DoneItem[] {
   const out: DoneItem[] = [];
   for (let i = lines.length - 1; i >= 0 && out.length < limit; i--) {

@@ -44,6 +44,7 @@ CREATE TABLE IF NOT EXISTS case_record (
   PRIMARY KEY (case_id, seq)
 );
 CREATE INDEX IF NOT EXISTS case_record_request ON case_record (case_id, request_id) WHERE request_id IS NOT NULL;
+CREATE INDEX IF NOT EXISTS case_record_actor_user ON case_record (actor_user, at) WHERE actor_user IS NOT NULL;
 `;
 
 /** Any fixed number: serialises concurrent schema creation by several workers starting at once. */
@@ -112,6 +113,15 @@ export class PostgresCaseRecordStore implements CaseRecordStore {
       [caseId, requestId],
     );
     return r.rows[0] ? fromRow(r.rows[0]) : undefined;
+  }
+
+  async decisionsBy(user: string, opts: { limit?: number } = {}): Promise<CaseRecordEntry[]> {
+    await this.init();
+    const r = await this.pool.query<Row>(
+      `SELECT ${COLUMNS.join(', ')} FROM case_record WHERE actor_user = $1 AND kind = 'decision' ORDER BY at DESC, case_id, seq DESC LIMIT $2`,
+      [user, pageLimit(opts.limit ?? 200)],
+    );
+    return r.rows.map(fromRow);
   }
 
   close(): Promise<void> {

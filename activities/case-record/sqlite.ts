@@ -43,6 +43,7 @@ CREATE TABLE IF NOT EXISTS case_record (
   UNIQUE (case_id, seq)
 );
 CREATE INDEX IF NOT EXISTS case_record_request ON case_record (case_id, request_id) WHERE request_id IS NOT NULL;
+CREATE INDEX IF NOT EXISTS case_record_actor_user ON case_record (actor_user, at) WHERE actor_user IS NOT NULL;
 `;
 
 export class SqliteCaseRecordStore implements CaseRecordStore {
@@ -89,6 +90,13 @@ export class SqliteCaseRecordStore implements CaseRecordStore {
   async findByRequestId(caseId: string, requestId: string): Promise<CaseRecordEntry | undefined> {
     const row = this.byRequest.get(caseId, requestId) as Row | undefined;
     return row ? fromRow(row) : undefined;
+  }
+
+  async decisionsBy(user: string, opts: { limit?: number } = {}): Promise<CaseRecordEntry[]> {
+    const rows = this.db
+      .prepare("SELECT * FROM case_record WHERE actor_user = ? AND kind = 'decision' ORDER BY at DESC, case_id, seq DESC LIMIT ?")
+      .all(user, Math.min(pageLimit(opts.limit ?? 200), 1000)) as Row[];
+    return rows.map(fromRow);
   }
 
   async close(): Promise<void> {

@@ -42,6 +42,8 @@ export interface CaseRecordStore {
   append(entries: CaseRecordEntry[]): Promise<number>;
   page(caseId: string, opts?: { afterSeq?: number; limit?: number }): Promise<CaseRecordPage>;
   findByRequestId(caseId: string, requestId: string): Promise<CaseRecordEntry | undefined>;
+  /** The decisions a named user took (actor.user), across cases, newest first: at most `limit` (default 200, at most 1,000). */
+  decisionsBy?(user: string, opts?: { limit?: number }): Promise<CaseRecordEntry[]>;
   close(): Promise<void>;
 }
 

@@ -3,8 +3,13 @@
 // per client address on failed attempts, sign-out and password change. Bearer tokens keep working for the API and
 // scripts (client/api/server.ts); they are no ambient credential, so they need no CSRF token.
 //
-// Sessions live in this process's memory: a restart signs everyone out. Lockouts too.
+// Sessions and sign-in failures (lockouts) live in SQLite beside the users file (`<data dir>/sessions.sqlite` by
+// default), so an API restart signs no one out and lifts no lock; expired sessions, run-out locks and old failures
+// are deleted as the API goes (at start, on every sign-in and every failure).
+import Database from 'better-sqlite3';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -71,79 +76,114 @@ function sameSecret(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
+/** The SQLite file sessions and sign-in failures are kept in (`:memory:` keeps them in this process only). */
+export function openSessionDatabase(file: string): Database.Database {
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('busy_timeout = 5000');
+  db.exec(`
+    CREATE TABLE IF NOT EXISTS sessions (
+      key TEXT PRIMARY KEY, user TEXT NOT NULL, password_set_at TEXT, csrf TEXT NOT NULL, created_at INTEGER NOT NULL, last_seen INTEGER NOT NULL);
+    CREATE INDEX IF NOT EXISTS sessions_user ON sessions (user);
+    CREATE TABLE IF NOT EXISTS sign_in_failures (
+      name TEXT PRIMARY KEY, failures INTEGER NOT NULL, locked_until INTEGER NOT NULL, last_failure INTEGER NOT NULL);
+    CREATE TABLE IF NOT EXISTS sign_in_failures_by_address (address TEXT NOT NULL, at INTEGER NOT NULL);
+    CREATE INDEX IF NOT EXISTS sign_in_failures_by_address_at ON sign_in_failures_by_address (address, at);`);
+  return db;
+}
+
+interface SessionRow {
+  user: string;
+  password_set_at: string | null;
+  csrf: string;
+  created_at: number;
+  last_seen: number;
+}
+
 /** Sessions by the sha256 of their id (the id itself is only ever in the user's cookie). */
 export class SessionStore {
-  private sessions = new Map<string, Session>();
-
-  constructor(private readonly settings: SessionSettings) {}
+  constructor(
+    private readonly settings: SessionSettings,
+    private readonly db: Database.Database = openSessionDatabase(':memory:'),
+  ) {
+    this.sweep();
+  }
 
   create(user: string, passwordSetAt: string | undefined): { id: string; csrf: string } {
     this.sweep();
     const id = randomBytes(32).toString('base64url');
     const csrf = randomBytes(32).toString('base64url');
     const now = this.settings.now();
-    this.sessions.set(sha256(id), { user, passwordSetAt, csrf, createdAt: now, lastSeen: now });
+    this.db
+      .prepare('INSERT INTO sessions (key, user, password_set_at, csrf, created_at, last_seen) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(sha256(id), user, passwordSetAt ?? null, csrf, now, now);
     return { id, csrf };
   }
 
   /** The live session of this id (its idle clock restarted), or undefined. */
   get(id: string): Session | undefined {
     const key = sha256(id);
-    const s = this.sessions.get(key);
-    if (!s) return undefined;
+    const row = this.db.prepare('SELECT user, password_set_at, csrf, created_at, last_seen FROM sessions WHERE key = ?').get(key) as SessionRow | undefined;
+    if (!row) return undefined;
     const now = this.settings.now();
-    if (now - s.lastSeen > this.settings.idleMs || now - s.createdAt > this.settings.absoluteMs) {
-      this.sessions.delete(key);
+    if (now - row.last_seen > this.settings.idleMs || now - row.created_at > this.settings.absoluteMs) {
+      this.db.prepare('DELETE FROM sessions WHERE key = ?').run(key);
       return undefined;
     }
-    s.lastSeen = now;
-    return s;
+    this.db.prepare('UPDATE sessions SET last_seen = ? WHERE key = ?').run(now, key);
+    return { user: row.user, passwordSetAt: row.password_set_at ?? undefined, csrf: row.csrf, createdAt: row.created_at, lastSeen: now };
   }
 
   destroy(id: string): void {
-    this.sessions.delete(sha256(id));
+    this.db.prepare('DELETE FROM sessions WHERE key = ?').run(sha256(id));
   }
 
   /** Ends every session of `user` but the one with id `keep`. */
   destroyUser(user: string, keep?: string): void {
-    const kept = keep ? sha256(keep) : undefined;
-    for (const [key, s] of this.sessions) if (s.user === user && key !== kept) this.sessions.delete(key);
+    this.db.prepare('DELETE FROM sessions WHERE user = ? AND key IS NOT ?').run(user, keep ? sha256(keep) : null);
   }
 
   count(user: string): number {
-    return [...this.sessions.values()].filter((s) => s.user === user).length;
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM sessions WHERE user = ?').get(user) as { n: number }).n;
   }
 
-  private sweep(): void {
+  /** Deletes the sessions that have expired (idle too long, or too long since sign-in). */
+  sweep(): number {
     const now = this.settings.now();
-    for (const [key, s] of this.sessions) {
-      if (now - s.lastSeen > this.settings.idleMs || now - s.createdAt > this.settings.absoluteMs) this.sessions.delete(key);
-    }
+    return this.db.prepare('DELETE FROM sessions WHERE last_seen < ? OR created_at < ?').run(now - this.settings.idleMs, now - this.settings.absoluteMs).changes;
   }
 }
 
+/** Failures of a name with no lock are forgotten after this long without another. */
+const FAILURE_MEMORY_MS = 24 * 3600_000;
+/** At most this many names and addresses are remembered (the oldest go first when someone sprays names). */
+const MAX_REMEMBERED = 10_000;
+
 /** Failed sign-ins: consecutive failures per user name (known or not: the lock tells nothing), and per address. */
 export class SignInGuard {
-  private byName = new Map<string, { failures: number; lockedUntil: number }>();
-  private byAddress = new Map<string, number[]>();
-
-  constructor(private readonly settings: SessionSettings) {}
+  constructor(
+    private readonly settings: SessionSettings,
+    private readonly db: Database.Database = openSessionDatabase(':memory:'),
+  ) {
+    this.sweep();
+  }
 
   /** Throws 429 while the name is locked or the address has failed too often. */
   check(name: string, address: string): void {
     const now = this.settings.now();
-    const n = this.byName.get(name);
-    if (n && n.lockedUntil > now) {
-      const minutes = Math.ceil((n.lockedUntil - now) / 60_000);
+    const n = this.db.prepare('SELECT locked_until FROM sign_in_failures WHERE name = ?').get(name) as { locked_until: number } | undefined;
+    if (n && n.locked_until > now) {
+      const minutes = Math.ceil((n.locked_until - now) / 60_000);
       throw new ApiError(
         429,
         'accountLocked',
         { zh: `登录失败次数过多，该用户已锁定，请 ${minutes} 分钟后再试`, en: `too many failed sign-ins: this user is locked; try again in ${minutes} minute(s)` },
         undefined,
-        { 'retry-after': String(Math.ceil((n.lockedUntil - now) / 1000)) },
+        { 'retry-after': String(Math.ceil((n.locked_until - now) / 1000)) },
       );
     }
-    const recent = (this.byAddress.get(address) ?? []).filter((t) => now - t < this.settings.lockMs);
+    const recent = this.recentFailures(address, now);
     if (recent.length >= this.settings.maxFailuresPerAddress) {
       throw new ApiError(
         429,
@@ -155,30 +195,55 @@ export class SignInGuard {
     }
   }
 
+  private recentFailures(address: string, now: number): number[] {
+    return (this.db.prepare('SELECT at FROM sign_in_failures_by_address WHERE address = ? AND at > ? ORDER BY at').all(address, now - this.settings.lockMs) as Array<{ at: number }>).map((r) => r.at);
+  }
+
   /** Records a failure; true when it locked the name. */
   failed(name: string, address: string): boolean {
     const now = this.settings.now();
-    const n = this.byName.get(name) ?? { failures: 0, lockedUntil: 0 };
-    if (n.lockedUntil && n.lockedUntil <= now) n.failures = 0; // a lock that ran out starts a new count
-    n.failures++;
-    let locked = false;
-    if (n.failures >= this.settings.maxFailures) {
-      n.lockedUntil = now + this.settings.lockMs;
-      locked = true;
-    }
-    this.byName.set(name, n);
-    const list = (this.byAddress.get(address) ?? []).filter((t) => now - t < this.settings.lockMs);
-    list.push(now);
-    this.byAddress.set(address, list);
-    // Bounded: the oldest entries go first when someone sprays names.
-    for (const map of [this.byName, this.byAddress] as Array<Map<string, unknown>>) {
-      while (map.size > 10_000) map.delete(map.keys().next().value!);
-    }
+    this.sweep();
+    const locked = this.db.transaction(() => {
+      const row = this.db.prepare('SELECT failures, locked_until FROM sign_in_failures WHERE name = ?').get(name) as { failures: number; locked_until: number } | undefined;
+      // A lock that ran out starts a new count.
+      let failures = row && !(row.locked_until && row.locked_until <= now) ? row.failures : 0;
+      let lockedUntil = row && row.locked_until > now ? row.locked_until : 0;
+      failures++;
+      let lockedNow = false;
+      if (failures >= this.settings.maxFailures) {
+        lockedUntil = now + this.settings.lockMs;
+        lockedNow = true;
+      }
+      this.db
+        .prepare('INSERT INTO sign_in_failures (name, failures, locked_until, last_failure) VALUES (?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET failures = excluded.failures, locked_until = excluded.locked_until, last_failure = excluded.last_failure')
+        .run(name, failures, lockedUntil, now);
+      this.db.prepare('INSERT INTO sign_in_failures_by_address (address, at) VALUES (?, ?)').run(address, now);
+      return lockedNow;
+    })();
+    this.bound();
     return locked;
   }
 
   succeeded(name: string): void {
-    this.byName.delete(name);
+    this.db.prepare('DELETE FROM sign_in_failures WHERE name = ?').run(name);
+  }
+
+  /** Deletes what no longer counts: address failures older than the window, run-out locks, old unlocked failures. */
+  sweep(): void {
+    const now = this.settings.now();
+    this.db.prepare('DELETE FROM sign_in_failures_by_address WHERE at <= ?').run(now - this.settings.lockMs);
+    this.db.prepare('DELETE FROM sign_in_failures WHERE (locked_until > 0 AND locked_until <= ?) OR (locked_until = 0 AND last_failure <= ?)').run(now, now - FAILURE_MEMORY_MS);
+  }
+
+  private bound(): void {
+    const names = (this.db.prepare('SELECT COUNT(*) AS n FROM sign_in_failures').get() as { n: number }).n;
+    if (names > MAX_REMEMBERED) {
+      this.db.prepare('DELETE FROM sign_in_failures WHERE name IN (SELECT name FROM sign_in_failures ORDER BY last_failure LIMIT ?)').run(names - MAX_REMEMBERED);
+    }
+    const addresses = (this.db.prepare('SELECT COUNT(*) AS n FROM sign_in_failures_by_address').get() as { n: number }).n;
+    if (addresses > MAX_REMEMBERED * 2) {
+      this.db.prepare('DELETE FROM sign_in_failures_by_address WHERE rowid IN (SELECT rowid FROM sign_in_failures_by_address ORDER BY at LIMIT ?)').run(addresses - MAX_REMEMBERED * 2);
+    }
   }
 }
 
@@ -227,6 +292,8 @@ export interface SessionDeps {
   users: UsersStore;
   audit: AuditLog;
   settings?: Partial<SessionSettings>;
+  /** The SQLite file of sessions and sign-in failures; default `sessions.sqlite` beside the users file (the data dir). */
+  file?: string;
 }
 
 export interface SessionAuth {
@@ -260,8 +327,9 @@ const ALLOWED_BEFORE_CHANGE = new Set(['/api/me', '/api/session', '/api/me/passw
 
 export function sessionAuth(deps: SessionDeps): SessionAuth {
   const settings: SessionSettings = { ...DEFAULT_SESSION_SETTINGS, ...sessionSettingsFromEnv(), ...deps.settings };
-  const sessions = new SessionStore(settings);
-  const guard = new SignInGuard(settings);
+  const db = openSessionDatabase(deps.file ?? join(dirname(deps.users.file), 'sessions.sqlite'));
+  const sessions = new SessionStore(settings, db);
+  const guard = new SignInGuard(settings, db);
 
   const cookie = (req: FastifyRequest, value: string, maxAgeSeconds: number) => {
     const secure = settings.secureCookie === 'auto' ? req.protocol === 'https' : settings.secureCookie;
@@ -301,6 +369,9 @@ export function sessionAuth(deps: SessionDeps): SessionAuth {
 
   function register(app: FastifyInstance): void {
     const api = app.withTypeProvider<ZodTypeProvider>();
+    app.addHook('onClose', async () => {
+      if (db.open) db.close();
+    });
 
     // A user with a handed-out password changes it before anything else.
     app.addHook('preHandler', async (req) => {

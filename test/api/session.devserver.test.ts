@@ -2,6 +2,7 @@
 // cookie's flags, CSRF refusal of cookie-authenticated state-changing requests, lockout and the per-address limit on
 // failed attempts, password change ending other sessions, the first administrator's handed-out password, and bearer
 // tokens working as before.
+import Database from 'better-sqlite3';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -345,3 +346,58 @@ describe('a burst of sign-ins', () => {
     expect(hashingLoad()).toEqual({ running: 0, waiting: 0 });
   });
 });
+
+describe('an API restart', () => {
+  it('keeps sessions and locks (SQLite beside the users file), and deletes expired sessions', async () => {
+    const dir2 = mkdtempSync(join(tmpdir(), 'handover-session-restart-'));
+    let now = Date.parse('2026-07-01T01:00:00Z');
+    const store = new UsersStore(join(dir2, 'users.json'));
+    store.add({ name: 'wang', role: 'township', org: '九龙坡区/杨家坪街道' });
+    await store.setPassword('wang', 'Xiejiawan-road-2026');
+    store.add({ name: 'chen', role: 'districtCivilAffairs', org: '九龙坡区' });
+    await store.setPassword('chen', 'Shiqiaopu-road-2026');
+    const start = () =>
+      buildApi({ client: h.client, taskQueue: h.taskQueue, users: store, audit: new AuditLog(join(dir2, 'audit.jsonl')), reportsDir: join(dir2, 'reports'), session: { now: () => now } });
+    const me = (api: FastifyInstance, cookie: string) => api.inject({ method: 'GET', url: '/api/session', headers: { cookie } });
+
+    const first = await start();
+    const kept = sessionOf(await first.inject({ method: 'POST', url: '/api/session', payload: { name: 'wang', password: 'Xiejiawan-road-2026' } }));
+    const idle = sessionOf(await first.inject({ method: 'POST', url: '/api/session', payload: { name: 'chen', password: 'Shiqiaopu-road-2026' } }));
+    for (let i = 0; i < 5; i++) await first.inject({ method: 'POST', url: '/api/session', payload: { name: 'chen', password: `wrong-${i}` } });
+    now += 5 * 3600_000;
+    expect((await me(first, kept.cookie)).statusCode).toBe(200); // wang's session was used 5 h after sign-in; chen's was not
+    await first.close();
+
+    now += 4 * 3600_000; // chen's session has been idle 9 h (more than a working day), wang's 4 h
+    const second = await start();
+    try {
+      const again = await me(second, kept.cookie);
+      expect(again.statusCode).toBe(200);
+      expect(again.json()).toMatchObject({ user: { name: 'wang' }, csrfToken: kept.csrf });
+      // Cleaned up at the start: chen's idle session, and the lock of chen's name (15 minutes, run out 9 h ago).
+      const db = new Database(join(dir2, 'sessions.sqlite'), { readonly: true });
+      try {
+        expect((db.prepare('SELECT user FROM sessions').all() as Array<{ user: string }>).map((r) => r.user)).toEqual(['wang']);
+        expect(db.prepare('SELECT COUNT(*) AS n FROM sign_in_failures').get()).toEqual({ n: 0 });
+      } finally {
+        db.close();
+      }
+      expect((await me(second, idle.cookie)).statusCode).toBe(401);
+      // A fresh lock, then a restart: still locked.
+      for (let i = 0; i < 5; i++) await second.inject({ method: 'POST', url: '/api/session', payload: { name: 'chen', password: `wrong-again-${i}` } });
+    } finally {
+      await second.close();
+    }
+    now += 60_000;
+    const third = await start();
+    try {
+      const locked = await third.inject({ method: 'POST', url: '/api/session', payload: { name: 'chen', password: 'Shiqiaopu-road-2026' } });
+      expect(locked.statusCode).toBe(429);
+      expect(locked.json().error.code).toBe('accountLocked');
+      expect((await me(third, kept.cookie)).statusCode).toBe(200);
+    } finally {
+      await third.close();
+    }
+  });
+});
+

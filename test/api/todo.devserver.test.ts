@@ -10,6 +10,7 @@ import type { OutboxRow } from '../../activities/outbox';
 import { UsersStore } from '../../client/admin/users';
 import { AuditLog } from '../../client/api/audit';
 import { buildApi } from '../../client/api/server';
+import { sendDecision } from '../../client/cases';
 import { addWorkingDays, shanghaiDate } from '../../machines/calendar';
 import { startDevHarness, type CaseHarness } from '../helpers/handover-env';
 import { freshCreditCode, PAYLOADS } from '../helpers/decisions';
@@ -148,6 +149,15 @@ describe('已办 (GET /api/todo/done)', () => {
     await decide('yudong', ids.today, 'WORK_PLAN_PROPOSED', today);
     const yudong = await call('yudong', 'GET', '/api/todo/done');
     expect(yudong.body.items.map((i: { caseId: string; type: string }) => `${i.caseId}:${i.type}`)).toEqual([`${ids.today}:WORK_PLAN_PROPOSED`]);
+    expect(yudong.body.items[0]).toMatchObject({ occurredOn: today, seq: expect.any(Number) });
+
+    // Read from the case record, not the API's log: a decision sent outside the API as the named user (the CLI's
+    // `--as yudong`) is listed; one sent as role@organisation names no user and is not.
+    const org = { role: 'township' as const, org: '巴南区/鱼洞街道' };
+    await sendDecision(h.client, ids.fresh, { type: 'SURVEY_SUBMITTED', actor: { ...org, user: 'yudong' }, occurredOn: today, requestId: `cli-${ids.fresh}`, data: PAYLOADS.SURVEY_SUBMITTED as never }, { record: h.record });
+    await sendDecision(h.client, ids.fresh, { type: 'MAJOR_PROBLEM_REPORTED', actor: org, occurredOn: today, requestId: `cli-anon-${ids.fresh}`, data: { summary: '家属区供水管网老化' } }, { record: h.record });
+    const after = await call('yudong', 'GET', '/api/todo/done');
+    expect(after.body.items.map((i: { caseId: string; type: string }) => `${i.caseId}:${i.type}`)).toEqual([`${ids.fresh}:SURVEY_SUBMITTED`, `${ids.today}:WORK_PLAN_PROPOSED`]);
   });
 });
 

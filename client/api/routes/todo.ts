@@ -10,7 +10,8 @@ import type { CaseParties } from '../../../machines/roles';
 import { caseState } from '../../cases';
 import { NotificationViewSchema, openOutbox } from '../../notifications';
 import { ReadMarks } from '../../read-marks';
-import { doneList, inbox, todoList } from '../../todo';
+import { defaultCaseRecordStore } from '../../case-record';
+import { doneFromRecord, doneList, inbox, todoList } from '../../todo';
 import { listScope, userDistrict } from '../access';
 import type { RouteContext } from '../route-context';
 import { LocalizedSchema, bearer, errors } from '../schemas';
@@ -39,7 +40,17 @@ const TodoItemSchema = z
   })
   .meta({ id: 'TodoItem' });
 const TodoListSchema = z.object({ today: z.string(), items: z.array(TodoItemSchema), truncated: z.boolean() });
-const DoneItemSchema = z.object({ at: z.string(), caseId: z.string(), type: z.string(), title: LocalizedSchema, clause: z.string(), requestId: z.string().optional() });
+const DoneItemSchema = z.object({
+  at: z.string(),
+  caseId: z.string(),
+  type: z.string(),
+  title: LocalizedSchema,
+  clause: z.string(),
+  requestId: z.string().optional(),
+  occurredOn: z.string().optional(),
+  seq: z.number().int().optional(),
+  attachments: z.number().int().optional().describe('决定所附文件数 (documents the decision carried)'),
+});
 const InboxItemSchema = NotificationViewSchema.extend({ read: z.boolean(), readAt: z.string().optional() });
 const InboxSchema = z.object({ items: z.array(InboxItemSchema), unread: z.number().int(), total: z.number().int() });
 
@@ -88,12 +99,20 @@ export const todoRoutes: FastifyPluginAsync<RouteContext> = async (app, ctx) => 
       schema: {
         tags: ['todo'],
         summary: '我的已办：我提交并已办理的决定，最新在前 (decisions I took, newest first)',
+        description:
+          '取自案件记录：决定人为登录用户的全部决定（经 API，或经命令行 `--as 用户名` 提交的）；以 角色@组织 提交、未记用户名的不在其中。' +
+          ' From the case record: every decision whose actor is the signed-in user (through the API, or the CLI\'s `--as <user>`); those sent as role@organisation name no user and are not listed.',
         security: bearer,
         querystring: z.object({ limit: z.coerce.number().int().min(1).max(1000).default(200) }).strict(),
         response: { 200: z.object({ items: z.array(DoneItemSchema) }), ...errors },
       },
     },
-    async (req) => ({ items: doneList(deps.audit.read(), who(req).name, req.query.limit) }),
+    async (req) => {
+      const user = who(req);
+      const store = deps.record ?? (await defaultCaseRecordStore().catch(() => undefined));
+      if (store?.decisionsBy) return { items: doneFromRecord(await store.decisionsBy(user.name, { limit: req.query.limit })) };
+      return { items: doneList(deps.audit.read(), user.name, req.query.limit) };
+    },
   );
 
   async function myInbox(req: Parameters<RouteContext['who']>[0]) {
