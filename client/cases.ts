@@ -10,7 +10,7 @@ import { ApplicationFailure, defaultPayloadConverter } from '@temporalio/common'
 import { handoverMachine } from '../machines/handover';
 import { MachineHost } from '../workflows/host/machine-host';
 import { caseSummaryOf } from '../workflows/host/case-summary';
-import { CaseOpeningSchema, caseIdFor, type CaseOpening } from '../machines/case-input';
+import { CaseOpeningSchema, areaInput, caseIdFor, type CaseOpening } from '../machines/case-input';
 import type { Refusal } from '../machines/decide';
 import type { EventType } from '../machines/events';
 import type { Role } from '../machines/roles';
@@ -61,7 +61,7 @@ export async function startCase(client: Client, opening: unknown, opts: CaseClie
     );
   }
   const o: CaseOpening = parsed.data;
-  const caseId = caseIdFor(o.creditCode);
+  const caseId = caseIdFor(o.creditCode, o.district);
   const input: HandoverWorkflowInput = {
     caseId,
     parties: {
@@ -71,9 +71,9 @@ export async function startCase(client: Client, opening: unknown, opts: CaseClie
       parentGroup: o.parentGroup,
     },
     enterpriseName: o.enterpriseName,
-    residentialArea: o.residentialArea,
+    // One area: its name and people, as before; several: each area (tracked one by one), names joined, people added.
+    ...areaInput(o),
     plannedCompletion: o.plannedCompletion,
-    people: o.people,
     settings: o.settings,
     historyLimit: opts.historyLimit,
   };
@@ -121,7 +121,7 @@ export async function registerForDistrictReports(client: Client, o: Pick<CaseOpe
       },
     ],
     signal: caseRegisteredSignal,
-    signalArgs: [caseIdFor(o.creditCode)],
+    signalArgs: [caseIdFor(o.creditCode, o.district)],
   });
 }
 

@@ -3,6 +3,7 @@
 // user took, and the outbox notifications addressed to the user's role and organisation.
 import type { Client } from '@temporalio/client';
 import { isWorkingDay, shanghaiDate } from '../machines/calendar';
+import { parseCaseId } from '../machines/case-input';
 import { STAGE_LABELS, type Stage } from '../machines/case-view';
 import { EVENT_REGISTRY, type EventType } from '../machines/events';
 import { handoverMachine, type Deadline } from '../machines/handover';
@@ -291,6 +292,8 @@ export async function inbox(outbox: OutboxStore, actor: Actor, opts: InboxOption
     if (page.nextAfterId === undefined) break;
     afterId = page.nextAfterId;
   }
+  // An enterprise's notices: those of its cases, in every district and from before 168-2017.3.
+  if (actor.role === 'enterprise') rows = rows.filter((r) => parseCaseId(r.caseId)?.creditCode === actor.org);
   const narrower = actor.role === 'township' || actor.role === 'parentGroup';
   if (narrower) {
     const partiesOf = opts.partiesOf;

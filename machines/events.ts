@@ -77,6 +77,9 @@ const facilityItem = z
 const secondedPerson = z.object({ name: line(TEXT_LIMITS.name), enterprisePayMonthly: amount }).strict();
 
 /** Payload schema, allowed roles and clause of every event. */
+/** §二(一): which residential area (家属区) a community decision is about; required when the case holds several. */
+const areaName = line().optional().describe('职工家属区名称（案件含多个家属区时必填） (the residential area, required when the case has several)');
+
 export const EVENT_REGISTRY = {
   // §三(一) survey and plan adjustment
   SURVEY_SUBMITTED: { roles: ['districtCivilAffairs', 'township'], clause: '§三(一)', data: SurveyFiguresSchema, title: { zh: '提交摸排结果', en: 'Submit survey' } },
@@ -198,7 +201,7 @@ export const EVENT_REGISTRY = {
     roles: ['township'],
     clause: '§二(一)',
     data: z
-      .object({ hasFamilyCommittee: z.boolean(), meetsConditions: z.boolean(), route: z.enum(['setUpDirectly', 'setUpAndElect', 'mergeIntoNeighbour']) })
+      .object({ hasFamilyCommittee: z.boolean(), meetsConditions: z.boolean(), route: z.enum(['setUpDirectly', 'setUpAndElect', 'mergeIntoNeighbour']), area: areaName })
       .strict()
       .refine((d) => d.route === (d.hasFamilyCommittee ? 'setUpDirectly' : d.meetsConditions ? 'setUpAndElect' : 'mergeIntoNeighbour'), {
         message: '组建方式与情况不符：有家属委员会的直接设立；无家属委员会且符合条件的设立并选举；人口较少的并入相邻社区 (route must follow §二(一))',
@@ -206,9 +209,9 @@ export const EVENT_REGISTRY = {
       }),
     title: { zh: '确定社区组建方式', en: 'Decide community set-up' },
   },
-  COMMUNITY_ESTABLISHED: { roles: ['township'], clause: '§二(一)', data: z.object({ communityName: line() }).strict(), title: { zh: '设立社区', en: 'Establish community' } },
-  RESIDENTS_COMMITTEE_ELECTED: { roles: ['township'], clause: '§二(一)', data: z.object({ members: whole(1, 100) }).strict(), title: { zh: '依法选举居委会', en: 'Elect residents committee' } },
-  COMMUNITY_MERGED: { roles: ['township'], clause: '§二(一)', data: z.object({ intoCommunity: line(), approvalRef: line() }).strict(), title: { zh: '并入相邻社区', en: 'Merge into neighbouring community' } },
+  COMMUNITY_ESTABLISHED: { roles: ['township'], clause: '§二(一)', data: z.object({ communityName: line(), area: areaName }).strict(), title: { zh: '设立社区', en: 'Establish community' } },
+  RESIDENTS_COMMITTEE_ELECTED: { roles: ['township'], clause: '§二(一)', data: z.object({ members: whole(1, 100), area: areaName }).strict(), title: { zh: '依法选举居委会', en: 'Elect residents committee' } },
+  COMMUNITY_MERGED: { roles: ['township'], clause: '§二(一)', data: z.object({ intoCommunity: line(), approvalRef: line(), area: areaName }).strict(), title: { zh: '并入相邻社区', en: 'Merge into neighbouring community' } },
   TRANSITION_DECIDED: {
     roles: ['districtGovernment'],
     clause: '§二(一)',

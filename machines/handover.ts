@@ -1,10 +1,11 @@
-// The handover process of 渝民〔2017〕168号 for one enterprise, as a pure XState v5 statechart.
+// The handover process of 渝民〔2017〕168号 for one enterprise in one district (one or more residential areas), as a pure XState v5 statechart.
 import { and, assign, cancel, enqueueActions, raise, setup, stateIn } from 'xstate';
 import { CALENDAR_VERSION, LEGACY_CALENDAR_VERSION, addWorkingDays, deadlineOf, shanghaiDate, type WorkingDayResult } from './calendar';
 import type { DecisionEvent, DecisionOf } from './events';
 import { agreementHash } from './agreement-text';
 import { addYuan, transitionFunding, type TransitionFunding } from './funding';
 import { boundContext, tally, type YearlyTally } from './bounded-context';
+import { applyAreaStep, everyAreaEstablished, initialAreas, isAreaStep, lastEstablishedOn, type AreaCommunity } from './residential-areas';
 import { emptyRecent, excerpt, pushRecent, type Recent } from './limits';
 import type { CaseParties, Role } from './roles';
 import { AGREEMENT_WORKING_DAYS, DEFAULT_SETTINGS, DEFINITION_VERSION, TRANSITION_YEARS, resolveSettings, type Settings, type SettingsInput } from './settings';
@@ -77,6 +78,8 @@ export interface HandoverInput {
   parties: CaseParties;
   enterpriseName: string;
   residentialArea?: string;
+  /** A case with several residential areas (家属区) in its district: each one, tracked on its own (§二(一)). */
+  areas?: ReadonlyArray<{ name: string; people?: number }>;
   plannedCompletion?: string;
   /** The instant the case was opened (ISO). */
   startedAt: string;
@@ -149,9 +152,14 @@ export interface HandoverContext {
     communityName?: string;
     committeeElectedOn?: string;
     mergedInto?: string;
-    /** The date the community was set up (committee elected, or merged). */
+    /** The date the community was set up (committee elected, or merged); with several areas, the last one's. */
     establishedOn?: string;
   };
+  /**
+   * §二(一): a case with several residential areas keeps each one's community set-up here (absent for a case with
+   * one area, whose set-up is `community`); the community arrangements are done when every area's are.
+   */
+  areas?: AreaCommunity[];
   transition: {
     established?: boolean;
     startsOn?: string;
@@ -643,6 +651,17 @@ export const handoverMachine = setup({
         };
       },
     }),
+    // §二(一), a case with several areas: the step of the area the decision names (refused naming data.area otherwise).
+    recordAreaStep: assign(({ context, event }) => {
+      const e = event as DecisionEvent;
+      const areas = applyAreaStep(context.areas ?? [], e, dateOf(event, context));
+      const done = e.type === 'RESIDENTS_COMMITTEE_ELECTED' || e.type === 'COMMUNITY_MERGED';
+      return { areas, ...(done ? { appliedAt: (event as TimerStamp).receivedAt } : {}) };
+    }),
+    // Every area's community is set up: the case's community arrangements are done on the last one's date.
+    recordAreasEstablished: assign({
+      community: ({ context }) => ({ ...context.community, establishedOn: lastEstablishedOn(context.areas ?? []) }),
+    }),
     recordCommunityRoute: assign({
       community: ({ context, event }) => ({ ...context.community, route: (event as DecisionOf<'COMMUNITY_SETUP_DECIDED'>).data.route }),
     }),
@@ -706,6 +725,9 @@ export const handoverMachine = setup({
       return sig[role] === undefined && Object.keys(sig).length === 1;
     },
     inspectionPassed: ({ event }) => (event as DecisionOf<'FACILITIES_INSPECTED'>).data.passed,
+    severalAreas: ({ context }) => (context.areas?.length ?? 0) > 1,
+    areaStep: ({ context, event }) => isAreaStep(context.areas, event as DecisionEvent),
+    everyAreaEstablished: ({ context }) => everyAreaEstablished(context.areas),
     routeMerge: ({ event }) => (event as DecisionOf<'COMMUNITY_SETUP_DECIDED'>).data.route === 'mergeIntoNeighbour',
     transitionEstablished: ({ event }) => (event as DecisionOf<'TRANSITION_DECIDED'>).data.establish,
     hasFirstTransitionReminder: ({ context }) => context.settings.transitionReminderLeadDays.length >= 1,
@@ -762,6 +784,7 @@ export const handoverMachine = setup({
       parties: input.parties,
       enterpriseName: input.enterpriseName,
       residentialArea: input.residentialArea,
+      ...(initialAreas(input.areas) ? { areas: initialAreas(input.areas) } : {}),
       plannedCompletion: input.plannedCompletion,
       startedAt: input.startedAt,
       adjustmentHistory: emptyRecent(),
@@ -1183,6 +1206,8 @@ export const handoverMachine = setup({
           initial: 'choosingSetup',
           states: {
             choosingSetup: {
+              // A case with several residential areas sets up each area's community (perArea).
+              always: { guard: 'severalAreas', target: 'perArea' },
               on: {
                 COMMUNITY_SETUP_DECIDED: [
                   { guard: 'routeMerge', target: 'merging', actions: 'recordCommunityRoute' },
@@ -1220,6 +1245,17 @@ export const handoverMachine = setup({
                     community: ({ context, event }) => ({ ...context.community, mergedInto: (event as DecisionOf<'COMMUNITY_MERGED'>).data.intoCommunity, establishedOn: dateOf(event, context) }),
                   }),
                 },
+              },
+            },
+            // Several residential areas: each decision names its area (data.area) and is that area's next step, in
+            // the order of the states above; done when every area's community is set up.
+            perArea: {
+              always: { guard: 'everyAreaEstablished', target: 'established', actions: 'recordAreasEstablished' },
+              on: {
+                COMMUNITY_SETUP_DECIDED: { guard: 'areaStep', actions: 'recordAreaStep' },
+                COMMUNITY_ESTABLISHED: { guard: 'areaStep', actions: 'recordAreaStep' },
+                RESIDENTS_COMMITTEE_ELECTED: { guard: 'areaStep', actions: 'recordAreaStep' },
+                COMMUNITY_MERGED: { guard: 'areaStep', actions: 'recordAreaStep' },
               },
             },
             established: { type: 'final' },

@@ -1,7 +1,8 @@
-// The plan table (附件1, §一(一)): its columns as officials head them, and the validation of every
-// row into a case opening. Pure: the spreadsheet is read elsewhere (client/import/plan-file.ts) and
+// The plan table (附件1, §一(一)): its columns as officials head them, the validation of every row, and the
+// rows grouped into cases: one case per enterprise and district (the agreement's parties, §三(三)), holding the
+// residential areas its rows list. Pure: the spreadsheet is read elsewhere (client/import/plan-file.ts) and
 // handed over as header texts and cell values; every problem is reported with its row and column.
-import { parseCaseOpening, type CaseOpening } from './case-input';
+import { MAX_RESIDENTIAL_AREAS, caseIdFor, parseCaseOpening, type CaseOpening } from './case-input';
 import { parseIsoDate } from './calendar';
 import { creditCodeProblem } from './credit-code';
 import { isKnownDistrict } from './districts';
@@ -127,14 +128,27 @@ export interface PlanRow {
   cells: readonly PlanCell[];
 }
 
-export interface ValidatedPlanRow {
-  row: number;
+/** One case of the plan: an enterprise in a district, from one or more rows (one per residential area). */
+export interface PlanCase {
+  caseId: string;
+  /** The spreadsheet rows it came from, in the plan's order (the first is where the case is named). */
+  rows: number[];
+  /** A one-row case opens exactly as before (residentialArea, people); several rows give `residentialAreas`. */
   opening: CaseOpening;
 }
 
 export interface PlanValidation {
-  rows: ValidatedPlanRow[];
+  /** The cases, in the order of their first row. */
+  cases: PlanCase[];
+  /** Data rows read (blank lines not counted). */
+  rows: number;
   problems: PlanProblem[];
+}
+
+/** One valid row: a one-area opening. */
+interface ValidatedPlanRow {
+  row: number;
+  opening: CaseOpening;
 }
 
 function cellText(cell: PlanCell): string {
@@ -165,7 +179,6 @@ export function parsePlanDate(cell: PlanCell): string | undefined {
 export function validatePlanRows(header: HeaderMap, rows: readonly PlanRow[]): PlanValidation {
   const problems: PlanProblem[] = [];
   const valid: ValidatedPlanRow[] = [];
-  const firstRowOfCode = new Map<string, number>();
   const headerOf = (field: PlanField) => PLAN_COLUMNS.find((c) => c.field === field)!.header;
   const has = (field: PlanField) => header.columns[field] !== undefined;
   // A missing column is reported once (mapHeaders), not again on every row.
@@ -221,10 +234,6 @@ export function validatePlanRows(header: HeaderMap, rows: readonly PlanRow[]): P
         if (problem) problems.push({ ...at('creditCode'), message: problem });
         else {
           creditCode = code;
-          const first = firstRowOfCode.get(code);
-          if (first !== undefined) {
-            problems.push({ ...at('creditCode'), message: { zh: `统一社会信用代码 ${code} 与第 ${first} 行重复（一企业一方案）`, en: `credit code ${code} repeats row ${first} (one enterprise, one case)` } });
-          } else firstRowOfCode.set(code, r.row);
         }
       }
     }
@@ -276,7 +285,97 @@ export function validatePlanRows(header: HeaderMap, rows: readonly PlanRow[]): P
   if (dataRows === 0) {
     problems.push({ row: 0, message: { zh: '计划表没有数据行', en: 'the plan table has no data rows' } });
   }
-  return { rows: valid, problems };
+  const grouped = groupIntoCases(valid, header);
+  problems.push(...grouped.problems);
+  problems.sort((a, b) => a.row - b.row);
+  return { cases: grouped.cases, rows: dataRows, problems };
+}
+
+/**
+ * Rows of the same enterprise and district become one case (§三(二) 一企业一方案, §三(三) one agreement per district
+ * government), each row one of its residential areas; the same enterprise in two districts, two cases. Refused, on
+ * the row that breaks it: the same area twice in a case, another name or parent group for the same credit code,
+ * more areas than a case holds. A case's planned completion is its latest area's (it is handed over when every area
+ * is); its receiving township is the one its rows name, or left open when they name different ones.
+ */
+export function groupIntoCases(rows: readonly ValidatedPlanRow[], header?: HeaderMap): { cases: PlanCase[]; problems: PlanProblem[] } {
+  const problems: PlanProblem[] = [];
+  const at = (row: number, field: PlanField) => {
+    const i = header?.columns[field];
+    return { row, field, header: PLAN_COLUMNS.find((c) => c.field === field)!.header.zh, ...(i !== undefined ? { column: columnLetter(i) } : {}) };
+  };
+  const firstOfCode = new Map<string, ValidatedPlanRow>();
+  const groups = new Map<string, ValidatedPlanRow[]>();
+  for (const r of rows) {
+    const o = r.opening;
+    const first = firstOfCode.get(o.creditCode);
+    if (first && first.opening.enterpriseName !== o.enterpriseName) {
+      problems.push({
+        ...at(r.row, 'enterpriseName'),
+        message: {
+          zh: `统一社会信用代码 ${o.creditCode} 在第 ${first.row} 行的企业名称为“${first.opening.enterpriseName}”，本行为“${o.enterpriseName}”（同一企业名称应一致）`,
+          en: `credit code ${o.creditCode} is named "${first.opening.enterpriseName}" in row ${first.row} but "${o.enterpriseName}" here (one enterprise, one name)`,
+        },
+      });
+      continue;
+    }
+    if (first && (first.opening.parentGroup ?? '') !== (o.parentGroup ?? '')) {
+      problems.push({
+        ...at(r.row, 'parentGroup'),
+        message: {
+          zh: `统一社会信用代码 ${o.creditCode} 在第 ${first.row} 行的上级集团公司为“${first.opening.parentGroup ?? ''}”，本行为“${o.parentGroup ?? ''}”（同一企业应一致）`,
+          en: `credit code ${o.creditCode} has parent group "${first.opening.parentGroup ?? ''}" in row ${first.row} but "${o.parentGroup ?? ''}" here (one enterprise, one parent group)`,
+        },
+      });
+      continue;
+    }
+    if (!first) firstOfCode.set(o.creditCode, r);
+    const key = `${o.creditCode}|${o.district}`;
+    const group = groups.get(key) ?? [];
+    const same = group.find((g) => g.opening.residentialArea === o.residentialArea);
+    if (same) {
+      problems.push({
+        ...at(r.row, 'creditCode'),
+        message: {
+          zh: `统一社会信用代码 ${o.creditCode} 与第 ${same.row} 行重复（同一企业在${o.district}的同一职工家属区“${o.residentialArea ?? ''}”）`,
+          en: `credit code ${o.creditCode} repeats row ${same.row} (the same enterprise's residential area "${o.residentialArea ?? ''}" in ${o.district} twice)`,
+        },
+      });
+      continue;
+    }
+    if (group.length >= MAX_RESIDENTIAL_AREAS) {
+      problems.push({
+        ...at(r.row, 'residentialArea'),
+        message: {
+          zh: `同一企业在${o.district}最多列 ${MAX_RESIDENTIAL_AREAS} 个职工家属区（一个案件），本行为第 ${group.length + 1} 个`,
+          en: `one enterprise lists at most ${MAX_RESIDENTIAL_AREAS} residential areas in ${o.district} (one case); this row is area ${group.length + 1}`,
+        },
+      });
+      continue;
+    }
+    group.push(r);
+    groups.set(key, group);
+  }
+  const cases: PlanCase[] = [];
+  for (const group of groups.values()) {
+    const first = group[0]!.opening;
+    const caseId = caseIdFor(first.creditCode, first.district);
+    if (group.length === 1) {
+      cases.push({ caseId, rows: [group[0]!.row], opening: first });
+      continue;
+    }
+    const townships = new Set(group.map((g) => g.opening.township));
+    const dates = group.map((g) => g.opening.plannedCompletion).filter((d): d is string => !!d).sort();
+    const { residentialArea: _a, people: _p, township: _t, plannedCompletion: _d, ...common } = first;
+    const opening: CaseOpening = {
+      ...common,
+      residentialAreas: group.map((g) => ({ name: g.opening.residentialArea!, ...(g.opening.people !== undefined ? { people: g.opening.people } : {}) })),
+      ...(dates.length ? { plannedCompletion: dates[dates.length - 1] } : {}),
+      ...(townships.size === 1 && first.township ? { township: first.township } : {}),
+    };
+    cases.push({ caseId, rows: group.map((g) => g.row), opening });
+  }
+  return { cases, problems };
 }
 
 /** One line per problem: `第 3 行 C 列（统一社会信用代码）：…` / `row 3, column C (credit code): …`. */

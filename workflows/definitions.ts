@@ -4,6 +4,7 @@ import type { AnyStateMachine } from 'xstate';
 import { handoverMachine } from '../machines/handover';
 import { DEFINITION_VERSION } from '../machines/settings';
 import { VERSION as V_168_2017_1, handoverMachine_168_2017_1 } from '../machines/versions/168-2017.1';
+import { VERSION as V_168_2017_2, handoverMachine_168_2017_2 } from '../machines/versions/168-2017.2';
 
 interface Definition {
   version: string;
@@ -23,6 +24,10 @@ const DEFINITIONS: Definition[] = [
   { version: V_168_2017_1, machine: handoverMachine_168_2017_1 },
   // Issue 11: escalation only on request (timers remind and supervise), handed over before the transition, targets
   // from the plan. Running cases move here at their next continue-as-new (their snapshot restores unchanged).
+  { version: V_168_2017_2, patchId: `definition-${V_168_2017_2}`, machine: handoverMachine_168_2017_2 },
+  // Issue 11 point 1: a case is one enterprise in one district holding one or more residential areas, each with its
+  // own community set-up (a one-area case behaves as in 168-2017.2). Running cases move here at their next
+  // continue-as-new (their snapshot restores unchanged: one area).
   { version: DEFINITION_VERSION, patchId: `definition-${DEFINITION_VERSION}`, machine: handoverMachine },
 ];
 

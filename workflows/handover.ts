@@ -64,6 +64,8 @@ export interface HandoverWorkflowInput {
   parties: CaseParties;
   enterpriseName: string;
   residentialArea?: string;
+  /** A case with several residential areas: each one (machines/residential-areas.ts); absent for one area. */
+  areas?: Array<{ name: string; people?: number }>;
   plannedCompletion?: string;
   people?: number;
   settings?: SettingsInput;
@@ -108,6 +110,7 @@ export async function handoverWorkflow(input: HandoverWorkflowInput): Promise<Ca
     parties: input.parties,
     enterpriseName: input.enterpriseName,
     residentialArea: input.residentialArea,
+    ...(input.areas ? { areas: input.areas } : {}),
     plannedCompletion: input.plannedCompletion,
     startedAt: new Date(Date.now()).toISOString(),
     settings: input.settings,

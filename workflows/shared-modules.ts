@@ -23,13 +23,14 @@ import * as roles from '../machines/roles';
 import * as settings from '../machines/settings';
 import * as transitionPeriod from '../machines/transition-period';
 import * as definition1682017v1 from '../machines/versions/168-2017.1';
+import * as definition1682017v2 from '../machines/versions/168-2017.2';
 
 /** Module ids (webpack's, relative to the project) shared between workflows without the SDK's deep freeze. */
 export const SHARED_MODULE_IDS = /^\.\/(machines\/|node_modules\/(zod|xstate)\/)/;
 
 // Referenced so that no bundler setting drops an import as unused; not exported, so the SDK's deep freeze of this
 // module's own record does not reach them.
-void [xstate, zod, calendar, caseView, decide, handover, reportSchedule, roles, settings, transitionPeriod, definition1682017v1];
+void [xstate, zod, calendar, caseView, decide, handover, reportSchedule, roles, settings, transitionPeriod, definition1682017v1, definition1682017v2];
 
 declare const __webpack_modules__: Record<string, unknown> | undefined;
 

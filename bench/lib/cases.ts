@@ -47,7 +47,7 @@ export function partiesFor(prefix: string, i: number): CaseParties {
 /** Starts one case of `engine` (the same input and search attributes `client/cases.ts startCase` gives). */
 export async function startBenchCase(client: Client, engine: Engine, taskQueue: string, prefix: string, i: number, historyLimit?: number, extraInput: Record<string, unknown> = {}): Promise<BenchCase> {
   const parties = partiesFor(prefix, i);
-  const workflowId = `${caseIdFor(parties.creditCode)}${engine === 'handover' ? '' : `-${engine}`}`;
+  const workflowId = `${caseIdFor(parties.creditCode, parties.district)}${engine === 'handover' ? '' : `-${engine}`}`;
   const enterpriseName = `重庆某机械厂${i}`;
   const input: HandoverWorkflowInput = {
     caseId: workflowId,

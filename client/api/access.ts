@@ -1,7 +1,7 @@
 // Who may see what: an enterprise its own case, district and township bodies their district's cases, city bodies
 // all cases, a parent group its enterprises' cases. Acting is narrower still and is decided by the workflow's
 // validator (machines/roles.ts organisationMismatch) from the actor the API derives from the authenticated user.
-import { caseIdFor } from '../../machines/case-input';
+import { legacyCaseIdFor } from '../../machines/case-input';
 import { CITY_ROLES, DISTRICT_ROLES, type CaseParties } from '../../machines/roles';
 import type { User } from '../admin/users';
 import type { Client } from '@temporalio/client';
@@ -38,7 +38,8 @@ export function caseAccessProblem(user: User, parties: CaseParties): Localized |
 /** Visibility-query clauses restricting a case list to what `user` may see; null when the user sees none by query. */
 export function listScope(user: User): string[] {
   if (isCityUser(user)) return [];
-  if (user.role === 'enterprise') return [`WorkflowId = ${quoteLiteral(caseIdFor(user.org))}`];
+  // Its cases in every district (`handover-<code>-<district code>`), and its case from before 168-2017.3 (`handover-<code>`).
+  if (user.role === 'enterprise') return [`(WorkflowId = ${quoteLiteral(legacyCaseIdFor(user.org))} OR WorkflowId STARTS_WITH ${quoteLiteral(`${legacyCaseIdFor(user.org)}-`)})`];
   const district = userDistrict(user);
   if (district) return [`HandoverDistrict = ${quoteLiteral(district)}`];
   // A parent group: no search attribute names it; the API filters the rows by their memo instead.

@@ -1,7 +1,7 @@
 // What every route plugin of the API gets: the dependencies, the signed-in user, the case it may see, the audit log.
 import type { Client } from '@temporalio/client';
 import type { FastifyRequest } from 'fastify';
-import { caseIdFor } from '../../machines/case-input';
+import { caseIdOf } from '../../machines/case-input';
 import type { CaseParties } from '../../machines/roles';
 import type { CaseState } from '../../workflows/messages';
 import type { CaseRecordStore } from '../../activities/case-record/store';
@@ -63,7 +63,7 @@ export function routeContext(deps: ApiDeps): RouteContext {
     deps,
     who,
     async visibleCase(req, rawId) {
-      const caseId = rawId.startsWith('handover-') ? rawId : caseIdFor(rawId);
+      const caseId = caseIdOf(rawId) ?? rawId;
       let state: CaseState;
       try {
         state = await caseState(deps.client, caseId);

@@ -1,5 +1,6 @@
 // The zod schemas the API routes share (validation and the OpenAPI document at /docs).
 import { z } from 'zod';
+import { CASE_REF_PATTERN } from '../../machines/case-input';
 import { STAGES } from '../../machines/case-view';
 import { EVENT_TYPES, IsoDateSchema, type EventType } from '../../machines/events';
 import { ROLES } from '../../machines/roles';
@@ -22,8 +23,11 @@ export const UserSchema = z.object({
 export const CaseIdParam = z.object({
   caseId: z
     .string()
-    .regex(/^(handover-)?[0-9A-HJ-NPQRTUWXY]{18}$/, '案件编号应为 handover-<统一社会信用代码> 或信用代码本身 (a case id is handover-<credit code> or the code)')
-    .describe('handover-<统一社会信用代码>，或信用代码本身'),
+    .regex(
+      CASE_REF_PATTERN,
+      '案件编号应为 handover-<统一社会信用代码>-<区县行政区划代码>（如 handover-91500000202000000A-500105），或定义 168-2017.3 以前建立的案件的 handover-<统一社会信用代码>；可省略 handover- (a case id is handover-<credit code>-<district code>, or handover-<credit code> for a case opened before definition 168-2017.3; handover- may be left out)',
+    )
+    .describe('handover-<统一社会信用代码>-<区县行政区划代码 GB/T 2260>，或旧案件的 handover-<统一社会信用代码>；可省略 handover-'),
 });
 export const CaseRowSchema = z.object({
   caseId: z.string(),

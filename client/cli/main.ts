@@ -6,6 +6,7 @@ import { registerCalendarCommands } from './commands/calendar';
 import { registerCaseCommands } from './commands/cases';
 import { registerDefinitionCommands } from './commands/definition';
 import { registerDiagramCommand } from './commands/diagram';
+import { registerHistoryCommands } from './commands/history';
 import { registerReportCommands } from './commands/reports';
 import { registerUserCommands } from './commands/users';
 import { HandoverError } from '../errors';
@@ -69,6 +70,7 @@ export function buildProgram(io: Io, lang: Lang = requestedLang([])): Command {
   // Every command group registers itself here, in the order its commands appear in the help.
   registerCaseCommands(program, ctx);
   registerReportCommands(program, ctx);
+  registerHistoryCommands(program, ctx);
   registerCalendarCommands(program, ctx);
   registerDiagramCommand(program, ctx);
   registerDefinitionCommands(program, ctx);

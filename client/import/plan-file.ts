@@ -5,7 +5,7 @@ import ExcelJS from 'exceljs';
 import { readFileSync, statSync } from 'node:fs';
 import { extname } from 'node:path';
 import { Readable } from 'node:stream';
-import { MAX_PLAN_ROWS, mapHeaders, problemLine, validatePlanRows, type HeaderMap, type PlanCell, type PlanProblem, type PlanRow, type ValidatedPlanRow } from '../../machines/plan-table';
+import { MAX_PLAN_ROWS, mapHeaders, problemLine, validatePlanRows, type HeaderMap, type PlanCell, type PlanCase, type PlanProblem, type PlanRow } from '../../machines/plan-table';
 import { HandoverError } from '../errors';
 import { XlsxReadError, readXlsxRows } from './xlsx-reader';
 
@@ -47,12 +47,15 @@ export interface PlanFile {
 
 export interface ValidPlan {
   format: 'xlsx' | 'csv';
-  rows: ValidatedPlanRow[];
+  /** Data rows read. */
+  rows: number;
+  /** One case per enterprise and district, holding its rows' residential areas (machines/plan-table.ts). */
+  cases: PlanCase[];
   /** Columns present in the file that the engine does not use. */
   ignoredColumns: string[];
 }
 
-/** Reads and validates a plan file; throws PlanFileError with all problems, or returns every row as a case opening. */
+/** Reads and validates a plan file; throws PlanFileError with all problems, or returns its cases (rows grouped by enterprise and district). */
 export async function loadPlan(path: string): Promise<ValidPlan> {
   const file = await readPlanFile(path);
   const problems = [...file.header.problems];
@@ -60,7 +63,7 @@ export async function loadPlan(path: string): Promise<ValidPlan> {
   const result = validatePlanRows(file.header, file.rows);
   problems.push(...result.problems);
   if (problems.length) throw new PlanFileError(path, problems);
-  return { format: file.format, rows: result.rows, ignoredColumns: file.header.ignored };
+  return { format: file.format, rows: result.rows, cases: result.cases, ignoredColumns: file.header.ignored };
 }
 
 export async function readPlanFile(path: string): Promise<PlanFile> {

@@ -30,6 +30,7 @@ describe('definition 168-2017.1 → 168-2017.2', () => {
   it('registers both, the new one behind its patch id', () => {
     expect(REGISTERED_DEFINITIONS.map((d) => [d.version, d.patchId])).toEqual([
       ['168-2017.1', undefined],
+      ['168-2017.2', 'definition-168-2017.2'],
       [DEFINITION_VERSION, `definition-${DEFINITION_VERSION}`],
     ]);
   });

@@ -24,7 +24,7 @@ afterAll(async () => {
 describe('time-skipping server: a whole handover case', () => {
   it('runs from survey to completion through the 3-year transition period', async () => {
     const handle = await startCase(env.client, OPENING, { taskQueue: h.taskQueue });
-    const caseId = caseIdFor(OPENING.creditCode);
+    const caseId = caseIdFor(OPENING.creditCode, OPENING.district);
     expect(handle.workflowId).toBe(caseId);
     const send = act(env.client, caseId);
     const day = () => today(env);

@@ -40,7 +40,7 @@ export const caseRoutes: FastifyPluginAsync<RouteContext> = async (app, ctx) => 
         summary: '建立案件（计划表中的一行）(start a case: one plan-table row)',
         description: '区县民政局为本区县、市民政局为任一区县建立案件。Started by a district civil affairs bureau for its district, or by the city civil affairs bureau.',
         security: bearer,
-        body: z.record(z.string(), z.unknown()).describe('CaseOpening: creditCode, enterpriseName, district, township, parentGroup, residentialArea, people, plannedCompletion, settings'),
+        body: z.record(z.string(), z.unknown()).describe('CaseOpening: creditCode, enterpriseName, district, township, parentGroup, residentialArea and people (one area) or residentialAreas [{name, people}] (several areas in the district), plannedCompletion, settings. One case per enterprise and district: id handover-<creditCode>-<district code>'),
         response: { 201: CaseViewSchema, ...errors, 409: ErrorSchema },
       },
     },
@@ -53,7 +53,7 @@ export const caseRoutes: FastifyPluginAsync<RouteContext> = async (app, ctx) => 
         throw new InvalidApiInput(issues, { zh: '案件信息', en: 'case' });
       }
       const allowed = user.role === 'cityCivilAffairs' || (user.role === 'districtCivilAffairs' && user.org === parsed.data.district);
-      const caseId = caseIdFor(parsed.data.creditCode);
+      const caseId = caseIdFor(parsed.data.creditCode, parsed.data.district);
       if (!allowed) {
         audit(req, { action: 'startCase', caseId, outcome: 'forbidden', code: 'forbidden' });
         throw new ApiError(403, 'forbidden', {

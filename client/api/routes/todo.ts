@@ -5,7 +5,6 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { OutboxStore } from '../../../activities/outbox';
-import { caseIdFor } from '../../../machines/case-input';
 import type { CaseParties } from '../../../machines/roles';
 import { caseState } from '../../cases';
 import { NotificationViewSchema, openOutbox } from '../../notifications';
@@ -119,7 +118,6 @@ export const todoRoutes: FastifyPluginAsync<RouteContext> = async (app, ctx) => 
     const user = who(req);
     const items = await inbox(theOutbox(), user, {
       district: userDistrict(user),
-      ...(user.role === 'enterprise' ? { caseId: caseIdFor(user.org) } : {}),
       partiesOf: async (caseId) => (await caseState(deps.client, caseId)).context.parties as CaseParties,
     });
     const read = readMarks().readOf(user.name, items.map((i) => i.key));

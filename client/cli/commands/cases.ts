@@ -8,7 +8,7 @@ import { asTimelineEntry } from '../../case-record';
 import { caseListQuery, caseRow, latestRows, type CaseRow } from '../../case-list';
 import { withClient } from '../../connect';
 import { caseStateLines, timelineLines } from '../../format/case-text';
-import { caseIdFor } from '../../../machines/case-input';
+import { caseIdOf } from '../../../machines/case-input';
 import { STAGES, STAGE_LABELS } from '../../../machines/case-view';
 import { shanghaiDate } from '../../../machines/calendar';
 import { EVENT_REGISTRY, EVENT_TYPES, type EventType } from '../../../machines/events';
@@ -19,9 +19,9 @@ import { UsageError, printJson } from '../output';
 import type { User } from '../../admin/users';
 import { usersStore } from './users';
 
-/** `handover-<code>` or just the credit code. */
+/** `handover-<code>-<district code>`, `<code>-<district code>`, or (cases from before 168-2017.3) `handover-<code>` / `<code>`. */
 export function caseRef(ref: string): string {
-  return ref.startsWith('handover-') ? ref : caseIdFor(ref);
+  return caseIdOf(ref) ?? ref;
 }
 
 /** `--data '{"a":1}'` or `--data @file.json`. */

@@ -51,6 +51,9 @@ export function registerReportCommands(program: Command, ctx: CliContext): void 
         bar?.stop();
         if (json) return printJson(ctx.io, outcome);
         ctx.io.out(t(out, { zh: `计划表 ${file}：${outcome.rows} 行全部校验通过`, en: `plan table ${file}: all ${outcome.rows} row(s) valid` }));
+        if (outcome.cases !== outcome.rows) {
+          ctx.io.out(t(out, { zh: `同一企业在同一区县的各行合为一个案件：共 ${outcome.cases} 件`, en: `rows of the same enterprise and district make one case: ${outcome.cases} case(s)` }));
+        }
         if (outcome.ignoredColumns.length) {
           ctx.io.out(t(out, { zh: `未使用的列：${outcome.ignoredColumns.join('、')}`, en: `columns not used: ${outcome.ignoredColumns.join(', ')}` }));
         }
