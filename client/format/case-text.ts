@@ -10,7 +10,7 @@ import type { CaseState, CaseSummary, TimelineEntry } from '../../workflows/mess
 type Lang = 'zh' | 'en';
 const L = (lang: Lang, zh: string, en: string) => (lang === 'zh' ? zh : en);
 /** `label：value` in Chinese, `label: value` in English. */
-const kv = (lang: Lang, zh: string, en: string, value: string) => `${L(lang, zh, en)}${L(lang, '：', ': ')}${value}`;
+export const kv = (lang: Lang, zh: string, en: string, value: string) => `${L(lang, zh, en)}${L(lang, '：', ': ')}${value}`;
 /** `（text）` in Chinese, ` (text)` in English. */
 const paren = (lang: Lang, text: string) => L(lang, `（${text}）`, ` (${text})`);
 

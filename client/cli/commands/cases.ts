@@ -8,11 +8,12 @@ import { asTimelineEntry } from '../../case-record';
 import { caseListQuery, caseRow, latestRows, type CaseRow } from '../../case-list';
 import { withClient } from '../../connect';
 import { caseStateLines, timelineLines } from '../../format/case-text';
+import { eventDetailLines, eventListLines } from '../../format/event-text';
 import { caseIdOf } from '../../../machines/case-input';
 import { STAGES, STAGE_LABELS } from '../../../machines/case-view';
 import { shanghaiDate } from '../../../machines/calendar';
 import { EVENT_REGISTRY, EVENT_TYPES, type EventType } from '../../../machines/events';
-import { ROLES, ROLE_NAMES, RoleSchema } from '../../../machines/roles';
+import { ROLES, RoleSchema } from '../../../machines/roles';
 import { t } from '../i18n';
 import type { CliContext } from '../main';
 import { UsageError, printJson } from '../output';
@@ -220,16 +221,11 @@ export function registerCaseCommands(program: Command, ctx: CliContext): void {
         if (!spec) throw new UsageError({ zh: `未知决定类型：${event}`, en: `unknown decision type: ${event}` });
         const schema = z.toJSONSchema(spec.data as z.ZodType, { io: 'input', unrepresentable: 'any' });
         if (json) return printJson(ctx.io, { type: event, roles: spec.roles, clause: spec.clause, title: spec.title, schema });
-        ctx.io.out(`${event}  ${spec.title[out]}  ${spec.clause}`);
-        ctx.io.out(`${t(out, { zh: '办理角色', en: 'roles' })}：${spec.roles.map((r) => `${r}（${ROLE_NAMES[r][out]}）`).join('、')}`);
-        for (const line of JSON.stringify(schema, null, 2).split('\n')) ctx.io.out(line);
+        for (const line of eventDetailLines(event as EventType, schema, out)) ctx.io.out(line);
         return;
       }
       if (json) return printJson(ctx.io, EVENT_TYPES.map((type) => ({ type, roles: EVENT_REGISTRY[type].roles, clause: EVENT_REGISTRY[type].clause, title: EVENT_REGISTRY[type].title })));
-      for (const type of EVENT_TYPES) {
-        const spec = EVENT_REGISTRY[type];
-        ctx.io.out(`${type.padEnd(30)} ${spec.clause.padEnd(7)} ${spec.title[out]} — ${spec.roles.join(', ')}`);
-      }
+      for (const line of eventListLines(out)) ctx.io.out(line);
     });
 
 }
