@@ -21,6 +21,7 @@ import {
   caseStateQuery,
   decideUpdate,
   timelineQuery,
+  unrecordedEntriesQuery,
   type CaseRefusal,
   type CaseState,
   type CaseStatus,
@@ -30,7 +31,7 @@ import {
 } from '../workflows/messages';
 import { decisionFingerprint, sameFingerprint } from '../workflows/request-identity';
 import { DISTRICT, ENTERPRISE_NAME, STAGE, OVERDUE } from '../workflows/search-attributes';
-import type { CaseRecordPage, CaseRecordStore } from '../activities/case-record/store';
+import { pageLimit, type CaseRecordEntry, type CaseRecordPage, type CaseRecordStore } from '../activities/case-record/store';
 import { defaultCaseRecordStore } from './case-record';
 import {
   CaseAlreadyExistsError,
@@ -246,6 +247,10 @@ export async function caseTimeline(client: Client, caseId: string): Promise<Time
 /**
  * One page of the case's permanent record (every decision, timer and notification, oldest first). Throws
  * CaseNotFoundError when the record holds nothing and no workflow has this id.
+ *
+ * A decision is answered before the store has its entry (the write is scheduled in the same workflow task), so a
+ * page that does not run on, seq after seq, up to its limit also takes the entries the running case has applied
+ * but the store has not acknowledged yet: a read right after a decision shows it.
  */
 export async function caseRecord(
   client: Client,
@@ -253,15 +258,46 @@ export async function caseRecord(
   opts: { afterSeq?: number; limit?: number; record?: CaseRecordStore } = {},
 ): Promise<CaseRecordPage> {
   const store = opts.record ?? (await defaultCaseRecordStore());
-  const page = await store.page(caseId, { afterSeq: opts.afterSeq, limit: opts.limit });
-  if (page.total === 0) {
+  const afterSeq = opts.afterSeq ?? 0;
+  const limit = pageLimit(opts.limit);
+  let page = await store.page(caseId, { afterSeq, limit });
+  const whole = page.nextAfter !== undefined && page.entries.every((e, i) => e.seq === afterSeq + i + 1);
+  let running = false;
+  if (!whole || page.total === 0) {
     try {
-      await client.workflow.getHandle(caseId).describe();
+      running = (await client.workflow.getHandle(caseId).describe()).status.name === 'RUNNING';
     } catch (err) {
-      throw translate(err, caseId);
+      if (page.total === 0) throw translate(err, caseId);
     }
   }
+  if (!whole && running) {
+    const pending = await unrecordedEntries(client, caseId, afterSeq, limit);
+    // Read again after asking the case: an entry it no longer reports was acknowledged, so the store has it now.
+    page = await store.page(caseId, { afterSeq, limit });
+    if (pending.length > 0) page = mergeUnrecorded(page, pending, limit);
+  }
   return page;
+}
+
+/** The running case's entries after `afterSeq` that the store has not acknowledged; none when it cannot answer. */
+async function unrecordedEntries(client: Client, caseId: string, afterSeq: number, limit: number): Promise<CaseRecordEntry[]> {
+  try {
+    return await client.workflow.getHandle(caseId).query(unrecordedEntriesQuery, afterSeq, limit);
+  } catch {
+    return []; // a run from before this query, or one that just closed (a closed run has written everything)
+  }
+}
+
+/** A store page with the case's unacknowledged entries merged in by seq (seqs run 1, 2, 3 … per case). */
+export function mergeUnrecorded(page: CaseRecordPage, pending: CaseRecordEntry[], limit: number): CaseRecordPage {
+  const bySeq = new Map<number, CaseRecordEntry>();
+  for (const e of pending) bySeq.set(e.seq, e);
+  for (const e of page.entries) bySeq.set(e.seq, e);
+  const merged = [...bySeq.values()].sort((a, b) => a.seq - b.seq);
+  const entries = merged.slice(0, limit);
+  const more = page.nextAfter !== undefined || merged.length > limit || pending.length >= limit;
+  const total = Math.max(page.total, ...pending.map((e) => e.seq));
+  return { entries, total, ...(more && entries.length > 0 ? { nextAfter: entries.at(-1)!.seq } : {}) };
 }
 
 export async function caseActions(client: Client, caseId: string, role?: Role): Promise<Partial<Record<Role, EventType[]>>> {

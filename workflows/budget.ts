@@ -28,6 +28,11 @@ export const RECORD_BACKLOG_MAX_ENTRIES = 200;
 export const RECORD_BACKLOG_MAX_BYTES = 2 * 1024 * 1024;
 /** Entries written to the store per activity call. */
 export const RECORD_BATCH_MAX_ENTRIES = 50;
+/**
+ * `recordEntries` calls a case keeps in flight at once (runs with the reply-first patch): a new entry is scheduled
+ * in the workflow task that applied it, without waiting for the previous write's acknowledgement.
+ */
+export const RECORD_IN_FLIGHT_MAX = 4;
 
 /** UTF-8 length of a string, without TextEncoder/Buffer (workflow sandbox). */
 export function utf8Length(s: string): number {

@@ -31,6 +31,7 @@ import {
   RECORD_BACKLOG_MAX_BYTES,
   RECORD_BACKLOG_MAX_ENTRIES,
   RECORD_BATCH_MAX_ENTRIES,
+  RECORD_IN_FLIGHT_MAX,
   TIMELINE_TAIL_BUDGET_BYTES,
   TIMELINE_TAIL_MAX,
   UPDATE_REPLY_BUDGET_BYTES,
@@ -47,6 +48,7 @@ import {
   decideUpdate,
   persistedStateQuery,
   timelineQuery,
+  unrecordedEntriesQuery,
   type CarriedState,
   type CaseRefusal,
   type CaseState,
@@ -91,10 +93,24 @@ const { recordEntries } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
+// Reply-first runs (REPLY_FIRST_PATCH) answer before the write is acknowledged, so a write lost with a worker or a
+// server restart should be tried again soon: a batch (≤ RECORD_BATCH_MAX_ENTRIES rows) takes milliseconds.
+const { recordEntries: recordEntriesSoon } = proxyActivities<Activities>({
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+});
 
 const DEFAULT_HISTORY_LIMIT = 5_000;
 /** Patch: runs from before the case record neither write it nor bound what they carry (ARCHITECTURE.md). */
 export const CASE_RECORD_PATCH = 'case-record-1';
+/**
+ * Patch: a decision is answered in the workflow task that applied it, with its record entry's write scheduled in
+ * that same task (durable in the history), instead of after the store acknowledged the write; the record writer
+ * keeps several writes in flight. Runs without the marker wait for the acknowledgement, as they did.
+ */
+export const REPLY_FIRST_PATCH = 'reply-first-1';
+/** Patch: the case's Temporal timer is kept while its earliest due instant stays the same (workflows/host/durable-timers.ts). */
+export const TIMER_KEPT_PATCH = 'timer-kept-1';
 
 type NewEntry = Omit<CaseRecordEntry, 'caseId' | 'seq' | 'at' | 'runId'>;
 type Identity = { kind: 'new'; fingerprint?: string } | { kind: 'duplicate' | 'conflict'; seq: number };
@@ -104,6 +120,8 @@ export async function handoverWorkflow(input: HandoverWorkflowInput): Promise<Ca
   // Runs that started before the case record keep behaving as they did (no recordEntries activity) until their
   // next continue-as-new; the new run records what they carried.
   const recording = patched(CASE_RECORD_PATCH);
+  const replyFirst = recording && patched(REPLY_FIRST_PATCH);
+  const keepTimer = patched(TIMER_KEPT_PATCH);
   const carried = input.carried;
   const machineInput: HandoverInput = {
     caseId: input.caseId,
@@ -137,12 +155,15 @@ export async function handoverWorkflow(input: HandoverWorkflowInput): Promise<Ca
   let tailBytes = 0;
   /** Applied but not yet acknowledged by the record store, oldest first. */
   const unrecorded: CaseRecordEntry[] = [];
+  /** Reply-first runs: entries not yet handed to a `recordEntries` call, oldest first (all of them are in `unrecorded`). */
+  const unsent: CaseRecordEntry[] = [];
   const entryBytes = new WeakMap<CaseRecordEntry, number>();
   let unrecordedBytes = 0;
   const queueForRecord = (e: CaseRecordEntry) => {
     const size = jsonBytes(e);
     entryBytes.set(e, size);
     unrecorded.push(e);
+    if (replyFirst) unsent.push(e);
     unrecordedBytes += size;
   };
   /** Runs from before the case record carry their whole timeline, as they always did. */
@@ -293,12 +314,15 @@ export async function handoverWorkflow(input: HandoverWorkflowInput): Promise<Ca
     return effects;
   };
 
-  const timers = new DurableTimers(host, fire, performEffects);
+  const timers = new DurableTimers(host, fire, performEffects, { keepTimer });
   timers.changedWith(noteEffects(startEffects));
   installCalendarUpgrade({ host, addEntry, changed: (effects) => (timers.changedWith(noteEffects(effects)), refreshSearchAttributes()) });
 
   setHandler(caseStateQuery, () => state());
   setHandler(timelineQuery, () => [...tail]);
+  setHandler(unrecordedEntriesQuery, (afterSeq = 0, limit = RECORD_BACKLOG_MAX_ENTRIES) =>
+    unrecorded.filter((e) => e.seq > afterSeq).slice(0, Math.max(0, limit)),
+  );
   setHandler(persistedStateQuery, () => host.persist());
   setHandler(availableActionsQuery, (role?: Role) => {
     const roles = role ? [role] : [...ROLES];
@@ -353,44 +377,52 @@ export async function handoverWorkflow(input: HandoverWorkflowInput): Promise<Ca
   // was applied, and the run would diverge. So it applies what was accepted (workflows/host/accepted-decision.ts).
   let validated: { updateId?: string; from: unknown; identity: Identity; check?: Extract<ReturnType<typeof checkDecision>, { ok: true }> } | undefined;
 
-  /** A reply is sent once its entry is in the record store: an acknowledged decision is a recorded one. */
+  /**
+   * Reply-first runs answer at once: the decision and its entry's write are in this workflow task's commands, so the
+   * entry is durable in the history and the writer schedules it before the task completes (readers of the record
+   * merge what the store has not acknowledged yet). Older runs answer once the store has the entry.
+   */
   const whenRecorded = async (seq: number, r: DecisionReply): Promise<DecisionReply> => {
     if (recording) await condition(() => firstUnrecordedSeq() > seq);
     return r;
   };
+  const answer = (seq: number, r: DecisionReply): DecisionReply | Promise<DecisionReply> => (replyFirst ? r : whenRecorded(seq, r));
+
+  const decide = (request: DecisionRequest): DecisionReply | Promise<DecisionReply> => {
+    const verdict = validated !== undefined && validated.updateId === currentUpdateInfo()?.id ? validated : undefined;
+    validated = undefined;
+    const identity = verdict?.identity ?? identify(request);
+    // A known id was accepted as a duplicate (a conflict is refused by the validator and never reaches here).
+    if (identity.kind !== 'new') return answer(identity.seq, reply(identity.seq, true, request.requestId));
+    const now = Date.now();
+    const before = activePaths(host.snapshot.value);
+    // The validator's step when it was computed from this very snapshot; otherwise (replay) the event again.
+    const fresh = verdict?.check && verdict.from === host.snapshot ? verdict.check : undefined;
+    const e = fresh?.event ?? acceptedDecisionEvent(request, now);
+    const effects = fresh ? host.applyStep(fresh.step, now) : host.send(e as never, now);
+    decisions++;
+    const seq = addEntry({
+      kind: 'decision',
+      type: e.type,
+      actor: e.actor,
+      occurredOn: e.occurredOn,
+      requestId: request.requestId,
+      ...(recording && identity.kind === 'new' && identity.fingerprint ? { fingerprint: identity.fingerprint } : {}),
+      data: e.data,
+      before,
+      after: activePaths(host.snapshot.value),
+    });
+    if (request.requestId) remember(request.requestId, seq, identity.kind === 'new' && identity.fingerprint ? shortFingerprint(identity.fingerprint) : '');
+    timers.changedWith(noteEffects(effects));
+    refreshSearchAttributes();
+    return answer(seq, reply(seq, false, request.requestId));
+  };
 
   setHandler(
     decideUpdate,
-    // Async only to wait for the record: everything up to that wait runs at once, in the validator's activation.
-    async (request) => {
-      const verdict = validated !== undefined && validated.updateId === currentUpdateInfo()?.id ? validated : undefined;
-      validated = undefined;
-      const identity = verdict?.identity ?? identify(request);
-      // A known id was accepted as a duplicate (a conflict is refused by the validator and never reaches here).
-      if (identity.kind !== 'new') return whenRecorded(identity.seq, reply(identity.seq, true, request.requestId));
-      const now = Date.now();
-      const before = activePaths(host.snapshot.value);
-      // The validator's step when it was computed from this very snapshot; otherwise (replay) the event again.
-      const fresh = verdict?.check && verdict.from === host.snapshot ? verdict.check : undefined;
-      const e = fresh?.event ?? acceptedDecisionEvent(request, now);
-      const effects = fresh ? host.applyStep(fresh.step, now) : host.send(e as never, now);
-      decisions++;
-      const seq = addEntry({
-        kind: 'decision',
-        type: e.type,
-        actor: e.actor,
-        occurredOn: e.occurredOn,
-        requestId: request.requestId,
-        ...(recording && identity.kind === 'new' && identity.fingerprint ? { fingerprint: identity.fingerprint } : {}),
-        data: e.data,
-        before,
-        after: activePaths(host.snapshot.value),
-      });
-      if (request.requestId) remember(request.requestId, seq, identity.kind === 'new' && identity.fingerprint ? shortFingerprint(identity.fingerprint) : '');
-      timers.changedWith(noteEffects(effects));
-      refreshSearchAttributes();
-      return whenRecorded(seq, reply(seq, false, request.requestId));
-    },
+    // Runs at once, in the validator's activation. Runs from before `reply-first-1` keep their async handler (the
+    // same promise chain on replay), which waits for the record before answering.
+    replyFirst ? decide : async (request) => decide(request),
     {
       // Runs before anything is written: a refused decision leaves no trace in the history.
       validator: (request) => {
@@ -429,7 +461,36 @@ export async function handoverWorkflow(input: HandoverWorkflowInput): Promise<Ca
       trimRecent();
     }
   };
-  if (recording) void recorder();
+  // Reply-first runs: each batch is scheduled as soon as it exists (up to RECORD_IN_FLIGHT_MAX writes at once), so a
+  // decision's entry is scheduled in the task that applied it; acknowledgements may come back in any order.
+  let inFlight = 0;
+  const writeBatch = async (batch: CaseRecordEntry[]) => {
+    for (;;) {
+      try {
+        await recordEntriesSoon(batch);
+        break;
+      } catch (err) {
+        log.error('case record not written; retrying in a minute', { caseId: input.caseId, error: (err as Error).message });
+        await sleep('1 minute');
+      }
+    }
+    inFlight--;
+    for (const e of batch) {
+      const i = unrecorded.indexOf(e);
+      if (i >= 0) unrecorded.splice(i, 1);
+      unrecordedBytes -= entryBytes.get(e) ?? 0;
+    }
+    trimRecent();
+  };
+  const eagerRecorder = async () => {
+    for (;;) {
+      await condition(() => unsent.length > 0 && inFlight < RECORD_IN_FLIGHT_MAX);
+      inFlight++;
+      void writeBatch(unsent.splice(0, RECORD_BATCH_MAX_ENTRIES));
+    }
+  };
+  if (replyFirst) void eagerRecorder();
+  else if (recording) void recorder();
   const recorded = () => unrecorded.length === 0;
 
   refreshSearchAttributes();

@@ -133,3 +133,8 @@ export const caseStateQuery = defineQuery<CaseState>('caseState');
 export const timelineQuery = defineQuery<TimelineEntry[]>('timeline');
 export const availableActionsQuery = defineQuery<Partial<Record<Role, EventType[]>>, [Role?]>('availableActions');
 export const persistedStateQuery = defineQuery<HostState>('persistedState');
+/**
+ * Entries the case applied whose write the case record store has not acknowledged yet (after `afterSeq`, at most
+ * `limit`): a decision is answered before its entry is stored, so readers of the record merge these (client/cases.ts).
+ */
+export const unrecordedEntriesQuery = defineQuery<CaseRecordEntry[], [afterSeq?: number, limit?: number]>('unrecordedEntries');

@@ -13,7 +13,7 @@ import { shanghaiDate } from '../../machines/calendar';
 import type { EventType } from '../../machines/events';
 import type { CaseParties, Role } from '../../machines/roles';
 import { CARRIED_INPUT_BUDGET_BYTES, RECENT_REQUESTS_BUDGET_BYTES, UPDATE_REPLY_BUDGET_BYTES, jsonBytes } from '../../workflows/budget';
-import type { DecisionReply, DecisionRequest } from '../../workflows/messages';
+import { unrecordedEntriesQuery, type DecisionReply, type DecisionRequest } from '../../workflows/messages';
 import type { CaseRecordEntry } from '../../activities/case-record/store';
 
 const taskQueue = `case-record-${process.pid}`;
@@ -97,7 +97,7 @@ describe('dev server: the case record and request identity', () => {
     const seqs = replies.map((r) => r.seq);
     expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
 
-    // A reply is sent once its entry is in the store: no waiting needed here.
+    // A reply may come before the store has its entry; the client's read merges what the case has not yet recorded.
     const entries = await wholeRecord(h.client, caseId, 5);
     expect(entries.map((e) => e.seq)).toEqual(entries.map((_, i) => i + 1));
     const decisions = entries.filter((e) => e.kind === 'decision');
@@ -224,6 +224,8 @@ describe('dev server: the case record and request identity', () => {
     const caseId = handle.workflowId;
     // A decision that notifies nobody, so nothing else is still being written when the history is read.
     await sendDecision(h.client, caseId, request(parties, 'NEW_TASK_REPORTED', 'enterprise', { description: '原来的' }, 'trace-1'), { record: false });
+    // The reply comes before the store acknowledged the entry: wait for that write to finish first.
+    await eventually(async () => expect(await handle.query(unrecordedEntriesQuery)).toEqual([]));
     const before = (await handle.fetchHistory()).events!.length;
     await expect(
       sendDecision(h.client, caseId, request(parties, 'NEW_TASK_REPORTED', 'enterprise', { description: '不同的' }, 'trace-1'), { record: false }),

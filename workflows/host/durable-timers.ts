@@ -1,11 +1,28 @@
 // The one place where a machine's delayed events become durable Temporal timers, and its effects get performed.
-import { condition } from '@temporalio/workflow';
+import { CancellationScope, condition, sleep } from '@temporalio/workflow';
 import type { Effect } from './machine-host';
 
 /** What the loop needs from the host: its earliest due instant, a way to fire due events, whether it is done. */
 export interface TimerSource {
   readonly done: boolean;
   nextDue(): { dueAt: number } | undefined;
+}
+
+export interface DurableTimerOptions {
+  /**
+   * Keep the pending Temporal timer while the earliest due instant stays the same, instead of cancelling it and
+   * starting an identical one whenever a handler changed the machine (2 commands, 2 history events and a
+   * cancellation scope per decision). It changes the commands a run issues: callers enable it behind a `patched()`
+   * marker (workflows/handover.ts), and runs recorded without it replay with the old loop.
+   */
+  keepTimer?: boolean;
+}
+
+/** A Temporal timer started for one due instant; `fired` once it has fired. */
+interface ArmedTimer {
+  dueAt: number;
+  fired: boolean;
+  scope: CancellationScope;
 }
 
 /**
@@ -22,6 +39,7 @@ export class DurableTimers {
     /** Fires every event due at `now`, returning their effects. */
     private readonly fire: (now: number) => Effect[],
     private readonly perform: (effects: Effect[]) => Promise<void>,
+    private readonly options: DurableTimerOptions = {},
   ) {}
 
   /** Called by handlers after they changed the machine, with the effects to perform. */
@@ -41,6 +59,7 @@ export class DurableTimers {
 
   /** Runs until the machine is done and every effect performed, or until `stop()` returns true. */
   async run(stop: () => boolean = () => false, opts: { drainUntilStop?: boolean } = {}): Promise<void> {
+    if (this.options.keepTimer) return this.runKeepingTimer(stop, opts);
     for (;;) {
       // With drainUntilStop, a steady stream of effects cannot keep the run from stopping (the caller drains the rest).
       await this.drain(opts.drainUntilStop ? stop : undefined);
@@ -55,5 +74,43 @@ export class DurableTimers {
       const woke = await condition(wake, Math.max(1, next.dueAt - Date.now()));
       if (!woke) this.queue.push(...this.fire(Date.now()));
     }
+  }
+
+  /** As `run`, with one timer per earliest due instant: started when that instant appears, cancelled only when it moves. */
+  private async runKeepingTimer(stop: () => boolean, opts: { drainUntilStop?: boolean }): Promise<void> {
+    let armed: ArmedTimer | undefined;
+    try {
+      for (;;) {
+        await this.drain(opts.drainUntilStop ? stop : undefined);
+        if (this.host.done || stop()) return;
+        this.changed = false;
+        const dueAt = this.host.nextDue()?.dueAt;
+        if (armed && armed.dueAt !== dueAt) {
+          armed.scope.cancel();
+          armed = undefined;
+        }
+        if (dueAt !== undefined && !armed) armed = this.arm(dueAt);
+        const timer = armed;
+        await condition(() => this.changed || this.queue.length > 0 || stop() || timer?.fired === true);
+        if (timer?.fired) {
+          armed = undefined;
+          this.queue.push(...this.fire(Date.now()));
+        }
+      }
+    } finally {
+      armed?.scope.cancel();
+    }
+  }
+
+  private arm(dueAt: number): ArmedTimer {
+    const scope = new CancellationScope({ cancellable: true });
+    const armed: ArmedTimer = { dueAt, fired: false, scope };
+    scope.run(() => sleep(Math.max(1, dueAt - Date.now()))).then(
+      () => {
+        armed.fired = true;
+      },
+      () => undefined, // cancelled: the due instant moved
+    );
+    return armed;
   }
 }
