@@ -156,7 +156,7 @@ export async function yearSummary(client: Client, opts: SummaryOptions): Promise
       headerBlock: [[zh ? '数据时点' : 'As of', asOf]],
       columns: PROGRESS_COLUMNS.map((c) => ({ header: c[lang], width: c.width })),
       rows: states.map((s, i) => {
-        const row = progressRow(s, i + 1, lang);
+        const row = progressRow(s, i + 1, lang, Date.parse(asOf));
         return PROGRESS_COLUMNS.map((c) => row[c.key]);
       }),
     });

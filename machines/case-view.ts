@@ -170,8 +170,11 @@ function metOn(context: HandoverContext, kind: DeadlineKind): string | undefined
  * instant the projection is for (epoch ms).
  */
 export function projectCase(snapshot: AnyMachineSnapshot, now: number): CaseProjection {
-  const context = snapshot.context as HandoverContext;
-  const stage = stageOf(snapshot);
+  return projectContext(stageOf(snapshot), snapshot.context as HandoverContext, now);
+}
+
+/** The same projection from a case's stage and context, as the workflow's `caseState` query answers them (clients). */
+export function projectContext(stage: Stage, context: HandoverContext, now: number): CaseProjection {
   const today = new Date(now + 8 * 3_600_000).toISOString().slice(0, 10);
   const deadlines = Object.values(context.deadlines)
     .filter((d): d is Deadline => !!d)

@@ -2,7 +2,7 @@
 // The notice does not reproduce 附件2; these are the columns a city bureau asks for. Pure: the
 // states are queried elsewhere (activities/reports) and handed in.
 import { yearlyCount } from './bounded-context';
-import { STAGES, STAGE_LABELS, countsAsComplete, type Stage } from './case-view';
+import { STAGES, STAGE_LABELS, countsAsComplete, projectContext, type Stage } from './case-view';
 import type { Deadline, HandoverContext } from './handover';
 import { DEADLINE_LABELS, stateLabel } from './labels';
 
@@ -139,10 +139,17 @@ export function stageText(c: CaseSnapshotView, lang: Lang): string {
   return leaf ? `${stage}（${stateLabel(leaf, lang)}）` : stage;
 }
 
-/** One row of the progress table. */
-export function progressRow(c: CaseSnapshotView, no: number, lang: Lang): ProgressRow {
+/**
+ * One row of the progress table. With `now` (the table's instant) its responsibility, agreement status and missed
+ * deadlines come from the one projection of the case (machines/case-view.ts projectCase), as the API, CLI and console show them.
+ */
+export function progressRow(c: CaseSnapshotView, no: number, lang: Lang, now?: number): ProgressRow {
   const x = c.context;
   const next = c.nextDeadline?.deadline;
+  const p = now === undefined ? undefined : projectContext(c.stage, x, now);
+  const responsible = p?.responsibility.party ?? c.responsibility;
+  const agreementMissed = p ? p.overdue || p.deadlines.some((d) => d.kind === 'agreement' && d.status === 'missed') : c.overdue;
+  const missed = (p?.deadlines ?? []).filter((d) => d.status === 'missed' && d.kind !== 'agreement' && d.kind !== 'cityTarget').map((d) => `${d.label[lang]} ${d.due}`);
   return {
     no,
     district: x.parties.district,
@@ -153,13 +160,13 @@ export function progressRow(c: CaseSnapshotView, no: number, lang: Lang): Progre
     stage: stageText(c, lang),
     planAgreedOn: x.workPlan.agreedOn ?? '',
     agreementSignedOn: x.agreement.signedOn ?? '',
-    agreementOverdue: yesNo(c.overdue || x.agreement.late === true, lang),
+    agreementOverdue: yesNo(agreementMissed || x.agreement.late === true, lang),
     facilities: facilitiesText(c, lang),
     community: communityText(c, lang),
     transition: transitionText(c, lang),
-    responsibility: lang === 'zh' ? (c.responsibility === 'enterprise' ? '企业' : '街道（乡镇）') : c.responsibility,
+    responsibility: lang === 'zh' ? (responsible === 'enterprise' ? '企业' : '街道（乡镇）') : responsible,
     nextDeadline: next ? `${next.due} ${DEADLINE_LABELS[next.kind][lang]}` : '',
-    remarks: remarksText(c, lang),
+    remarks: [remarksText(c, lang), ...(missed.length ? [lang === 'zh' ? `已过期限：${missed.join('、')}` : `deadlines missed: ${missed.join(', ')}`] : [])].filter((t) => t).join(lang === 'zh' ? '；' : '; '),
   };
 }
 

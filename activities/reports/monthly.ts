@@ -154,7 +154,7 @@ export async function buildMonthlyReport(client: Client, req: MonthlyReportReque
     [zh ? '完成情况' : 'Progress', zh ? `${completed}/${states.length} 件已完成${allComplete ? '；全部完成，本表为最后一期' : ''}` : `${completed}/${states.length} complete${allComplete ? '; all complete, this is the last table' : ''}`],
   ];
   const rows = states.map((s, i) => {
-    const row = progressRow(s as CaseSnapshotView, i + 1, lang);
+    const row = progressRow(s as CaseSnapshotView, i + 1, lang, Date.parse(req.asOf));
     return PROGRESS_COLUMNS.map((c) => row[c.key]);
   });
   const table: Table = {

@@ -3,7 +3,8 @@
 import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import { explainWorkingDays } from '../../machines/calendar';
-import { handoverMachine } from '../../machines/handover';
+import { handoverMachine, type HandoverContext } from '../../machines/handover';
+import { projectContext } from '../../machines/case-view';
 import { toSvg, type DiagramTransition } from '../../machines/diagram';
 import { EVENT_REGISTRY, type EventType } from '../../machines/events';
 import { DEADLINE_LABELS, STATE_LABELS, TIMER_LABELS } from '../../machines/labels';
@@ -102,8 +103,11 @@ export function diagram(highlight: string[], lang: 'zh' | 'en'): Promise<string>
   return svg;
 }
 
-/** A case as the API shows it: the state, readable labels of its states, and its deadlines with their explanations. */
-export function caseView(state: CaseSummary) {
+/**
+ * A case as the API shows it: the state, readable labels of its states, its pending deadlines with their working-day
+ * explanations, and — when the state carries the context — the one projection (machines/case-view.ts projectCase).
+ */
+export function caseView(state: CaseSummary & { context?: HandoverContext }) {
   const seen = new Set<string>();
   const deadlines = [];
   for (const t of state.pendingTimers) {
@@ -124,6 +128,7 @@ export function caseView(state: CaseSummary) {
     state: state as unknown as { stage: string; status: string; activeStates: string[] },
     activeStateLabels: state.activeStates.map((p) => ({ path: p, zh: STATE_LABELS[p]?.zh ?? p, en: STATE_LABELS[p]?.en ?? p })),
     deadlines,
+    ...(state.context ? { projection: projectContext(state.stage, state.context, Date.now()) } : {}),
   };
 }
 

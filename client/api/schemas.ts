@@ -63,11 +63,38 @@ export const ActionsSchema = z.object({
   reason: LocalizedSchema.optional(),
   actions: z.array(ActionSchema),
 });
+/** The one projection of a case (machines/case-view.ts projectCase): what users see, also in the CLI, console and reports. */
+export const ProjectionSchema = z
+  .object({
+    stage: z.string(),
+    stageLabel: LocalizedSchema,
+    handedOver: z.boolean(),
+    handedOverOn: z.string().optional(),
+    inTransition: z.boolean(),
+    responsibility: z.object({ party: z.string(), since: z.string().optional(), reason: LocalizedSchema }),
+    overdue: z.boolean(),
+    deadlines: z.array(
+      z.object({
+        kind: z.string(),
+        due: z.string(),
+        at: z.string(),
+        status: z.enum(['met', 'pending', 'missed']),
+        on: z.string().optional(),
+        clause: z.string(),
+        label: LocalizedSchema,
+        explanation: LocalizedSchema,
+      }),
+    ),
+  })
+  .meta({ id: 'CaseProjection' });
 export const CaseViewSchema = z.object({
   caseId: z.string(),
   state: z.looseObject({ stage: z.string(), status: z.string(), activeStates: z.array(z.string()) }),
   activeStateLabels: z.array(z.object({ path: z.string(), zh: z.string(), en: z.string() })),
+  /** Pending deadlines with their working-day explanation. */
   deadlines: z.array(DeadlineViewSchema),
+  /** Stage, handed over, responsibility and every deadline (fired ones too) with met / pending / missed; absent where the reply carries no context. */
+  projection: ProjectionSchema.optional(),
 });
 export const DecisionBodySchema = z
   .object({

@@ -12,6 +12,7 @@ import { httpAnswerOf } from './case-views';
 import { routeContext, type ApiDeps } from './route-context';
 import { sessionAuth } from './session';
 import { caseRoutes } from './routes/cases';
+import { historyImportRoutes } from './routes/history-import';
 import { consoleStaticRoutes } from './routes/console-static';
 import { adminRoutes } from './routes/admin';
 import { auditRoutes } from './routes/audit';
@@ -115,6 +116,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   const ctx = routeContext(deps);
   await app.register(metaRoutes, ctx);
   await app.register(caseRoutes, ctx);
+  await app.register(historyImportRoutes, ctx);
   await app.register(decisionRoutes, ctx);
   await app.register(reportRoutes, ctx);
   await app.register(todoRoutes, ctx);

@@ -1,6 +1,7 @@
 // A case, its timeline and its deadlines as readable lines in Chinese or English.
 import { explainWorkingDays } from '../../machines/calendar';
-import { STAGE_LABELS } from '../../machines/case-view';
+import { STAGE_LABELS, projectContext } from '../../machines/case-view';
+import { projectionLines } from './projection-text';
 import { EVENT_REGISTRY, type EventType } from '../../machines/events';
 import type { Deadline } from '../../machines/handover';
 import { DEADLINE_LABELS, NOTIFY_LABELS, TIMER_LABELS, stateLabel } from '../../machines/labels';
@@ -41,6 +42,8 @@ const CLOSED: Record<string, { zh: string; en: string }> = {
 /** A case's state (a decision reply has no context: enterprise and district lines are left out). */
 export function caseStateLines(s: CaseSummary & { context?: CaseState['context'] }, lang: Lang, actions?: Partial<Record<Role, EventType[]>>): string[] {
   const c = s.context;
+  // With the context: the one projection (machines/case-view.ts), as the API, console and reports show it.
+  const p = c ? projectContext(s.stage, c, Date.now()) : undefined;
   const lines = [
     kv(lang, '案件', 'Case', s.caseId),
     ...(c
@@ -51,10 +54,11 @@ export function caseStateLines(s: CaseSummary & { context?: CaseState['context']
       : []),
     kv(lang, '阶段', 'Stage', `${STAGE_LABELS[s.stage][lang]}${paren(lang, STAGE_LABELS[s.stage].clause)}${CLOSED[s.status]?.[lang] ?? ''}`),
     kv(lang, '当前状态', 'Current state', s.activeStates.map((p) => stateLabel(p, lang)).join(L(lang, '；', '; '))),
-    kv(lang, '信访维稳责任（§四(二)）', 'Petition responsibility (§四(二))', ROLE_NAMES[s.responsibility][lang]),
-    kv(lang, '逾期', 'Overdue', s.overdue ? L(lang, '是', 'yes') : L(lang, '否', 'no')),
+    ...(p ? projectionLines(p, lang).slice(1, 3) : [kv(lang, '信访维稳责任（§四(二)）', 'Petition responsibility (§四(二))', ROLE_NAMES[s.responsibility][lang])]),
+    kv(lang, '逾期', 'Overdue', (p?.overdue ?? s.overdue) ? L(lang, '是', 'yes') : L(lang, '否', 'no')),
     kv(lang, '已办理决定', 'Decisions taken', String(s.decisions)),
   ];
+  if (p) lines.push(...projectionLines(p, lang).slice(4));
   const pending = s.pendingTimers.filter((t) => t.deadline);
   if (pending.length) {
     lines.push(kv(lang, '期限', 'Deadlines', ''));

@@ -67,7 +67,8 @@ export async function importHistory(client: Client | undefined, history: unknown
     } catch (err) {
       throw new HistoryImportIncompleteError(caseId, applied, h.decisions.length, d.index, (err as Error).message);
     }
-    opts.onProgress?.(++applied, h.decisions.length);
+    applied++;
+    opts.onProgress?.(applied, h.decisions.length);
   }
   return { caseId, order, applied, dryRun: false, checked, state: await caseState(client, caseId) };
 }

@@ -36,6 +36,7 @@ export default async function casePage(ctx, flash) {
   }
   const s = view.state;
   const c = s.context;
+  const p = view.projection;
 
   // ——— stage bar: each step's first day (the decision that entered it), done steps with the day they ended ———
   const began = new Map([[0, c.startedAt ? dateOf(c.startedAt) : undefined]]);
@@ -60,8 +61,11 @@ export default async function casePage(ctx, flash) {
     h('dt', {}, T('district')), h('dd', {}, c.parties.district + (c.parties.township ? ` · ${T('receiver')}：${c.parties.township.split('/')[1]}` : '')),
     h('dt', {}, T('stage')), h('dd', { 'data-testid': 'stage' }, `${stageName(s.stage)}（${labels.stages[s.stage]?.clause ?? ''}）${s.status === 'done' ? ' ' + T('closed') : ''}`),
     h('dt', {}, T('currentState')), h('dd', { 'data-testid': 'current-state' }, view.activeStateLabels.map((x) => L(x)).join('；')),
-    h('dt', {}, T('responsibility')), h('dd', {}, L(labels.roles[s.responsibility])),
-    h('dt', {}, T('overdue')), h('dd', { class: s.overdue ? 'overdue' : '' }, s.overdue ? T('yes') : T('no')),
+    // The one projection of the case (machines/case-view.ts projectCase, in the API's `projection`).
+    h('dt', {}, lang === 'zh' ? '是否已移交' : 'Handed over'),
+    h('dd', { 'data-testid': 'handed-over' }, p?.handedOver ? `${T('yes')}（${p.handedOverOn ?? ''}${p.inTransition ? (lang === 'zh' ? '，过渡期中' : ', in transition') : ''}）` : T('no')),
+    h('dt', {}, T('responsibility')), h('dd', { 'data-testid': 'responsibility' }, p ? `${L(labels.roles[p.responsibility.party])} — ${L(p.responsibility.reason)}` : L(labels.roles[s.responsibility])),
+    h('dt', {}, T('overdue')), h('dd', { class: (p?.overdue ?? s.overdue) ? 'overdue' : '' }, (p?.overdue ?? s.overdue) ? T('yes') : T('no')),
     h('dt', {}, T('decisions')), h('dd', {}, String(s.decisions)));
 
   // ——— the statechart, on request, fitted to the width of the page ———
@@ -98,6 +102,13 @@ export default async function casePage(ctx, flash) {
         h('div', {}, h('strong', {}, L(d.label)), `：${d.due}（${T('dueOn')} ${beijing(d.at)}，${d.clause}）`),
         d.explanation[lang].length ? h('details', {}, h('summary', { class: 'muted' }, lang === 'zh' ? '计算说明' : 'how it was computed'), h('div', { class: 'explain' }, d.explanation[lang].map((l) => h('div', {}, l)))) : null))
     : [h('p', { class: 'muted' }, T('noDeadlines'))]);
+  // Every deadline the case has had, fired ones too, with met / pending / missed (the projection).
+  const STATUS = { met: { zh: '已完成', en: 'met' }, pending: { zh: '未到期', en: 'pending' }, missed: { zh: '已逾期', en: 'missed' } };
+  if (p?.deadlines.length) {
+    deadlines.append(h('details', { 'data-testid': 'all-deadlines', open: true },
+      h('summary', { class: 'muted' }, lang === 'zh' ? '全部期限（含已到期）' : 'every deadline (fired ones too)'),
+      ...p.deadlines.map((d) => h('div', { class: d.status === 'missed' ? 'overdue' : '', 'data-status': d.status }, h('strong', {}, `[${L(STATUS[d.status])}] ${L(d.label)}`), `：${L(d.explanation)}`))));
+  }
 
   const actionsBox = h('div', { 'data-testid': 'actions' });
   if (!actions.canAct) actionsBox.append(h('p', { class: 'muted' }, T('cannotAct'), L(actions.reason)));
