@@ -2,7 +2,7 @@
 // until the reply is back) and decisions/s on the dev server at 1, 10 and 100 concurrent senders, for the engine
 // and for the floor (bench/floor/workflow.ts: the same Update doing nothing), in the same process on the same
 // server, alternately. Each sender takes cases through the 12 decisions of the lifecycle one after another.
-//   tsx bench/latency.ts [--smoke]
+//   tsx bench/latency.ts [--smoke] [--senders 1,10] [--rounds 2] [--address host:port]
 import { LIFECYCLE, decide, startBenchCase, type Engine } from './lib/cases';
 import { devServer, floorBundle, handoverBundle, logger, nowMs, pool, round, runMain, runPrefix, startWorker, summarize, type BenchOptions } from './lib/common';
 import { shanghaiDate } from '../machines/calendar';
@@ -123,4 +123,10 @@ export function render(r: LatencyResult): string {
   ].join('\n');
 }
 
-if (require.main === module) void runMain('Decision latency', run, render);
+if (require.main === module) {
+  // --senders 1,10: only these levels (default 1, 10 and 100); --rounds N: alternating rounds per level (default 2).
+  const arg = (name: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
+  const senders = arg('--senders')?.split(',').map(Number);
+  const rounds = arg('--rounds') ? Number(arg('--rounds')) : undefined;
+  void runMain('Decision latency', (opts) => run({ ...opts, ...(senders ? { senders } : {}), ...(rounds ? { rounds } : {}) }), render);
+}
