@@ -146,6 +146,9 @@ const KIND_LABELS: Record<DeadlineKind, { zh: string; en: string }> = {
   cityTarget: { zh: '完成移交目标日期', en: 'handover target date' },
 };
 
+/** The deadline each reminder reminds of. */
+const REMINDS: Partial<Record<DeadlineKind, DeadlineKind>> = { negotiationReminder: 'negotiationEscalation', agreementReminder: 'agreement' };
+
 /** What met each kind of deadline, from the case's record (undefined: not met yet). */
 function metOn(context: HandoverContext, kind: DeadlineKind): string | undefined {
   switch (kind) {
@@ -180,12 +183,15 @@ export function projectContext(stage: Stage, context: HandoverContext, now: numb
     .filter((d): d is Deadline => !!d)
     .map((d): DeadlineView => {
       const met = metOn(context, d.kind);
-      const passed = now >= Date.parse(d.at);
+      // A reminder is not missed by itself: it takes the status of the deadline it reminds of (a plan agreed, or an
+      // agreement signed, after the reminder but in time met it).
+      const judged = (REMINDS[d.kind] && context.deadlines[REMINDS[d.kind]!]) || d;
+      const passed = now >= Date.parse(judged.at);
       let status: DeadlineStatus;
       let on: string | undefined;
       if (d.kind === 'transitionEnd') [status, on] = passed ? ['met', d.due] : ['pending', undefined];
-      else if (met && met <= d.due) [status, on] = ['met', met];
-      else if (met || passed) [status, on] = ['missed', met ?? d.due];
+      else if (met && met <= judged.due) [status, on] = ['met', met];
+      else if (met || passed) [status, on] = ['missed', met ?? judged.due];
       else [status, on] = ['pending', undefined];
       const skipped = d.workingDays ? d.workingDays.skipped?.length ?? 0 : 0;
       const basis = d.basis ? { zh: `；依据：${d.basis.zh}`, en: `; from ${d.basis.en}` } : { zh: '', en: '' };
