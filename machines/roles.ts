@@ -45,6 +45,13 @@ export interface CaseParties {
 export const CITY_ROLES: readonly Role[] = ['cityCivilAffairs', 'citySasac', 'cityUrbanManagement', 'cityFinance'];
 export const DISTRICT_ROLES: readonly Role[] = ['districtGovernment', 'districtCivilAffairs', 'districtFinance'];
 
+/** The district an organisation belongs to: a district body's own, a township's (`区县/乡镇`); undefined for others. */
+export function districtOfOrg(role: Role, org: string): string | undefined {
+  if (DISTRICT_ROLES.includes(role)) return org;
+  if (role === 'township') return org.split('/')[0];
+  return undefined;
+}
+
 /**
  * Why `org` may not act for `role` on this case, or undefined when it may (§四(一): the enterprise acts for
  * itself, district bodies for their district, the township for the receiving township, city bodies everywhere).

@@ -2,7 +2,7 @@
 // all cases, a parent group its enterprises' cases. Acting is narrower still and is decided by the workflow's
 // validator (machines/roles.ts organisationMismatch) from the actor the API derives from the authenticated user.
 import { legacyCaseIdFor } from '../../machines/case-input';
-import { CITY_ROLES, DISTRICT_ROLES, type CaseParties } from '../../machines/roles';
+import { CITY_ROLES, districtOfOrg, type CaseParties } from '../../machines/roles';
 import type { User } from '../admin/users';
 import type { Client } from '@temporalio/client';
 import { caseListQuery, caseRow, quoteLiteral, type CaseFilter, type CaseRow } from '../case-list';
@@ -12,9 +12,7 @@ import type { CaseListFilterQuery } from './schemas';
 
 /** The district a district or township user belongs to; undefined for others. */
 export function userDistrict(user: User): string | undefined {
-  if (DISTRICT_ROLES.includes(user.role)) return user.org;
-  if (user.role === 'township') return user.org.split('/')[0];
-  return undefined;
+  return districtOfOrg(user.role, user.org);
 }
 
 export function isCityUser(user: User): boolean {

@@ -7,6 +7,7 @@ import { registerCaseCommands } from './commands/cases';
 import { registerDefinitionCommands } from './commands/definition';
 import { registerDiagramCommand } from './commands/diagram';
 import { registerHistoryCommands } from './commands/history';
+import { registerNotificationCommands } from './commands/notifications';
 import { registerReportCommands } from './commands/reports';
 import { registerUserCommands } from './commands/users';
 import { HandoverError } from '../errors';
@@ -69,6 +70,7 @@ export function buildProgram(io: Io, lang: Lang = requestedLang([])): Command {
 
   // Every command group registers itself here, in the order its commands appear in the help.
   registerCaseCommands(program, ctx);
+  registerNotificationCommands(program, ctx);
   registerReportCommands(program, ctx);
   registerHistoryCommands(program, ctx);
   registerCalendarCommands(program, ctx);

@@ -30,6 +30,16 @@ export function printJson(io: Io, value: unknown): void {
   writeLines((line) => io.out(line), JSON.stringify(value, null, 2));
 }
 
+/** An integer option (`--limit 50`) checked against its range; undefined when not given. */
+export function intOption(value: string | undefined, name: string, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^\s*-?\d+\s*$/.test(value) || !Number.isSafeInteger(n) || n < min || n > max) {
+    throw new UsageError({ zh: `${name} 应为 ${min} 至 ${max} 的整数`, en: `${name} must be an integer ${min} to ${max}` });
+  }
+  return n;
+}
+
 /**
  * An error the user can act on: printed as one line (`错误：…` / `Error: …`) without a stack
  * trace. Exit code 1: the command was well formed but failed.

@@ -16,7 +16,7 @@ import { EVENT_REGISTRY, EVENT_TYPES, type EventType } from '../../../machines/e
 import { ROLES, RoleSchema } from '../../../machines/roles';
 import { t } from '../i18n';
 import type { CliContext } from '../main';
-import { UsageError, printJson } from '../output';
+import { UsageError, intOption, printJson } from '../output';
 import type { User } from '../../admin/users';
 import { usersStore } from './users';
 
@@ -139,14 +139,8 @@ export function registerCaseCommands(program: Command, ctx: CliContext): void {
     .option('--after <seq>', t(lang, { zh: '从该序号之后开始（分页）', en: 'start after this seq (paging)' }))
     .option('--limit <n>', t(lang, { zh: '只显示一页，最多 n 条（1 至 1000）', en: 'show one page of at most n entries (1 to 1000)' }))
     .action(async (ref: string, opts: { after?: string; limit?: string }) => {
-      const num = (v: string | undefined, name: string, min: number, max: number) => {
-        if (v === undefined) return undefined;
-        const r = z.coerce.number().int().min(min).max(max).safeParse(v);
-        if (!r.success) throw new UsageError({ zh: `${name} 应为 ${min} 至 ${max} 的整数`, en: `${name} must be an integer ${min} to ${max}` });
-        return r.data;
-      };
-      const after = num(opts.after, '--after', 0, Number.MAX_SAFE_INTEGER);
-      const limit = num(opts.limit, '--limit', 1, 1000);
+      const after = intOption(opts.after, '--after', 0, Number.MAX_SAFE_INTEGER);
+      const limit = intOption(opts.limit, '--limit', 1, 1000);
       return withClient(async (client) => {
         const caseId = caseRef(ref);
         const { json, lang: out } = ctx.globals();
