@@ -308,6 +308,20 @@ export function groupIntoCases(rows: readonly ValidatedPlanRow[], header?: Heade
   const groups = new Map<string, ValidatedPlanRow[]>();
   for (const r of rows) {
     const o = r.opening;
+    // The same area of the same enterprise and district twice: the row repeats an earlier one.
+    const key = `${o.creditCode}|${o.district}`;
+    const group = groups.get(key) ?? [];
+    const same = group.find((g) => g.opening.residentialArea === o.residentialArea);
+    if (same) {
+      problems.push({
+        ...at(r.row, 'creditCode'),
+        message: {
+          zh: `统一社会信用代码 ${o.creditCode} 与第 ${same.row} 行重复（同一企业在${o.district}的同一职工家属区“${o.residentialArea ?? ''}”）`,
+          en: `credit code ${o.creditCode} repeats row ${same.row} (the same enterprise's residential area "${o.residentialArea ?? ''}" in ${o.district} twice)`,
+        },
+      });
+      continue;
+    }
     const first = firstOfCode.get(o.creditCode);
     if (first && first.opening.enterpriseName !== o.enterpriseName) {
       problems.push({
@@ -330,19 +344,6 @@ export function groupIntoCases(rows: readonly ValidatedPlanRow[], header?: Heade
       continue;
     }
     if (!first) firstOfCode.set(o.creditCode, r);
-    const key = `${o.creditCode}|${o.district}`;
-    const group = groups.get(key) ?? [];
-    const same = group.find((g) => g.opening.residentialArea === o.residentialArea);
-    if (same) {
-      problems.push({
-        ...at(r.row, 'creditCode'),
-        message: {
-          zh: `统一社会信用代码 ${o.creditCode} 与第 ${same.row} 行重复（同一企业在${o.district}的同一职工家属区“${o.residentialArea ?? ''}”）`,
-          en: `credit code ${o.creditCode} repeats row ${same.row} (the same enterprise's residential area "${o.residentialArea ?? ''}" in ${o.district} twice)`,
-        },
-      });
-      continue;
-    }
     if (group.length >= MAX_RESIDENTIAL_AREAS) {
       problems.push({
         ...at(r.row, 'residentialArea'),

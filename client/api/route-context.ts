@@ -1,12 +1,12 @@
 // What every route plugin of the API gets: the dependencies, the signed-in user, the case it may see, the audit log.
 import type { Client } from '@temporalio/client';
 import type { FastifyRequest } from 'fastify';
-import { caseIdOf } from '../../machines/case-input';
 import type { CaseParties } from '../../machines/roles';
 import type { CaseState } from '../../workflows/messages';
 import type { CaseRecordStore } from '../../activities/case-record/store';
 import type { OutboxStore } from '../../activities/outbox';
 import type { User, UsersStore } from '../admin/users';
+import { AmbiguousCaseError, resolveCaseId } from '../case-ref';
 import { caseState } from '../cases';
 import { CaseNotFoundError } from '../errors';
 import type { AuditLog } from './audit';
@@ -63,12 +63,12 @@ export function routeContext(deps: ApiDeps): RouteContext {
     deps,
     who,
     async visibleCase(req, rawId) {
-      const caseId = caseIdOf(rawId) ?? rawId;
       let state: CaseState;
       try {
-        state = await caseState(deps.client, caseId);
+        state = await caseState(deps.client, await resolveCaseId(deps.client, rawId));
       } catch (err) {
         if (err instanceof CaseNotFoundError) throw new ApiError(404, 'caseNotFound', err.text);
+        if (err instanceof AmbiguousCaseError) throw new ApiError(409, err.code, err.text);
         throw err;
       }
       const problem = caseAccessProblem(who(req), state.context.parties as CaseParties);

@@ -4,6 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv from 'ajv';
 import { caseState } from '../../client/cases';
+import { caseIdFor } from '../../machines/case-input';
 import { startApiEnv, type ApiEnv } from '../helpers/api-env';
 import { freshCreditCode } from '../helpers/decisions';
 import { eventually } from '../helpers/eventually';
@@ -12,7 +13,7 @@ import { PAYLOADS } from '../helpers/decisions';
 let env: ApiEnv;
 const code = freshCreditCode();
 const otherCode = freshCreditCode();
-const caseId = `handover-${code}`;
+const caseId = caseIdFor(code, '九龙坡区');
 const tokens: Record<string, string> = {};
 
 beforeAll(async () => {
@@ -178,15 +179,16 @@ describe('HTTP API', () => {
 
   it('answers a decision on a terminated case with 409 caseClosed, and shows the real status', async () => {
     const closedCode = freshCreditCode();
+    const closedId = caseIdFor(closedCode, '九龙坡区');
     const started = await call('POST', '/api/cases', 'district', { ...opening, creditCode: closedCode, enterpriseName: '已终止测试厂' });
     expect(started.statusCode).toBe(201);
-    await env.client.workflow.getHandle(`handover-${closedCode}`).terminate('API test: a terminated case');
-    const res = await call('POST', `/api/cases/handover-${closedCode}/decisions`, 'district', { type: 'SURVEY_SUBMITTED', data: PAYLOADS.SURVEY_SUBMITTED });
+    await env.client.workflow.getHandle(`${closedId}`).terminate('API test: a terminated case');
+    const res = await call('POST', `/api/cases/${closedId}/decisions`, 'district', { type: 'SURVEY_SUBMITTED', data: PAYLOADS.SURVEY_SUBMITTED });
     expect(res.statusCode).toBe(409);
     expect(res.json().error.code).toBe('caseClosed');
     expect(res.json().error.message.zh).toContain('已被强制终止');
-    expect(env.audit.read().at(-1)).toMatchObject({ action: 'decide', caseId: `handover-${closedCode}`, outcome: 'refused', code: 'caseClosed' });
-    const view = await call('GET', `/api/cases/handover-${closedCode}`, 'district');
+    expect(env.audit.read().at(-1)).toMatchObject({ action: 'decide', caseId: `${closedId}`, outcome: 'refused', code: 'caseClosed' });
+    const view = await call('GET', `/api/cases/${closedId}`, 'district');
     expect(view.statusCode).toBe(200);
     expect(view.json().state.status).toBe('terminated');
   });

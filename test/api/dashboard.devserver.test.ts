@@ -15,6 +15,7 @@ import { act } from '../helpers/handover-env';
 import { freshCreditCode } from '../helpers/decisions';
 import { eventually } from '../helpers/eventually';
 import { shanghaiDate } from '../../machines/calendar';
+import { caseIdFor } from '../../machines/case-input';
 
 // A district no other test uses, so its case list is this file's alone.
 const DISTRICT = '巫溪县';
@@ -45,10 +46,10 @@ beforeAll(async () => {
   await Promise.all([...codes.map((c, i) => open(c, DISTRICT, i)), open(otherCode, OTHER, 3)]);
   // Case 1: survey confirmed, in the work-plan stage. Case 2: plan agreed and agreement signed, in implementation.
   const parties = (code: string) => ({ creditCode: code, district: DISTRICT, township: `${DISTRICT}/城厢镇` });
-  const one = act(env.client, `handover-${codes[1]}`, parties(codes[1]!));
+  const one = act(env.client, caseIdFor(codes[1]!, DISTRICT), parties(codes[1]!));
   await one('SURVEY_SUBMITTED', 'districtCivilAffairs', today);
   await one('SURVEY_CONFIRMED', 'districtCivilAffairs', today);
-  const two = act(env.client, `handover-${codes[2]}`, parties(codes[2]!));
+  const two = act(env.client, caseIdFor(codes[2]!, DISTRICT), parties(codes[2]!));
   await two('SURVEY_SUBMITTED', 'districtCivilAffairs', today);
   await two('SURVEY_CONFIRMED', 'districtCivilAffairs', today);
   await two('WORK_PLAN_PROPOSED', 'township', today);

@@ -13,6 +13,7 @@ import { startApiEnv, type ApiEnv } from '../helpers/api-env';
 import { freshCreditCode } from '../helpers/decisions';
 import { act } from '../helpers/handover-env';
 import { eventually } from '../helpers/eventually';
+import { caseIdFor } from '../../machines/case-input';
 
 // A district no other test uses.
 const DISTRICT = '忠县';
@@ -46,7 +47,7 @@ beforeAll(async () => {
       startCase(env.client, { creditCode, enterpriseName: ['忠县纸厂', '忠县橘子厂'][i]!, district: DISTRICT, township: '忠州街道', people: 120, settings: { cityTargetDate: '2099-12-31' } }, { taskQueue: env.taskQueue }),
     ),
   );
-  const one = act(env.client, `handover-${codes[1]}`, { creditCode: codes[1]!, district: DISTRICT, township: `${DISTRICT}/忠州街道` });
+  const one = act(env.client, caseIdFor(codes[1]!, DISTRICT), { creditCode: codes[1]!, district: DISTRICT, township: `${DISTRICT}/忠州街道` });
   await one('SURVEY_SUBMITTED', 'districtCivilAffairs', today);
   await one('SURVEY_CONFIRMED', 'districtCivilAffairs', today);
   await eventually(async () => {

@@ -15,6 +15,7 @@ import { SESSION_COOKIE, parseSetCookie } from '../../client/api/session';
 import { runCli } from '../../client/cli/main';
 import { startDevHarness, type CaseHarness } from '../helpers/handover-env';
 import { freshCreditCode } from '../helpers/decisions';
+import { caseIdFor } from '../../machines/case-input';
 
 // Tests hash many passwords: a cheaper scrypt cost here (the default, 2^17, is checked once below).
 process.env.HANDOVER_SCRYPT_LOG2N = '14';
@@ -138,7 +139,7 @@ describe('CSRF protection of cookie-authenticated changes', () => {
   const startCase = (headers: Record<string, string>, body = opening()) => app.inject({ method: 'POST', url: '/api/cases', headers, payload: body });
   const exists = async (creditCode: string) =>
     h.client.workflow
-      .getHandle(`handover-${creditCode}`)
+      .getHandle(caseIdFor(creditCode, '九龙坡区'))
       .describe()
       .then(() => true, () => false);
 

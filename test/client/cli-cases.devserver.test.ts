@@ -7,6 +7,7 @@ import { eventually } from '../helpers/eventually';
 import { freshCreditCode } from '../helpers/decisions';
 import { runCli } from '../../client/cli/main';
 import { shanghaiDate } from '../../machines/calendar';
+import { caseIdFor } from '../../machines/case-input';
 
 const taskQueue = `cli-${process.pid}`;
 let h: CaseHarness;
@@ -28,20 +29,21 @@ async function cli(...argv: string[]): Promise<{ code: number; out: string[]; er
 
 describe('handover CLI on the dev server', () => {
   const code = freshCreditCode();
+  const caseId = caseIdFor(code, '九龙坡区');
   const caseJson = JSON.stringify({ ...JSON.parse(readFileSync('samples/case.json', 'utf8')), creditCode: code });
 
   it('starts a case and prints it in Chinese', async () => {
     const r = await cli('start', '--data', caseJson);
     expect(r.err).toEqual([]);
     expect(r.code).toBe(0);
-    expect(r.out[0]).toBe(`已建立案件 handover-${code}`);
+    expect(r.out[0]).toBe(`已建立案件 ${caseId}`);
     expect(r.out).toContain('阶段：摸排（§三(一)）');
   });
 
   it('refuses a second start for the same enterprise in one line', async () => {
     const r = await cli('start', '--data', caseJson);
     expect(r.code).toBe(1);
-    expect(r.err).toEqual([`错误：该企业的移交案件已存在：handover-${code}，未重复创建`]);
+    expect(r.err).toEqual([`错误：该企业的移交案件已存在：${caseId}，未重复创建`]);
   });
 
   it('sends decisions, refusing a wrong role with its reason and a non-zero exit', async () => {
@@ -82,7 +84,7 @@ describe('handover CLI on the dev server', () => {
     expect(JSON.parse(page.out.join('\n'))).toMatchObject({ total: 1, entries: [{ seq: 1, type: 'SURVEY_SUBMITTED', requestId: 'cli-1' }] });
     await eventually(async () => {
       const list = await cli('--json', 'list', '--district', '九龙坡区', '--stage', 'survey');
-      expect(JSON.parse(list.out.join('\n')).map((r: { caseId: string }) => r.caseId)).toContain(`handover-${code}`);
+      expect(JSON.parse(list.out.join('\n')).map((r: { caseId: string }) => r.caseId)).toContain(caseId);
     });
   });
 

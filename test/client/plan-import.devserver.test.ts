@@ -14,6 +14,14 @@ import { runCli } from '../../client/cli/main';
 import { creditCodeCheckChar } from '../../machines/credit-code';
 import { DISTRICTS } from '../../machines/districts';
 import { shanghaiDate } from '../../machines/calendar';
+import { caseIdFor } from '../../machines/case-input';
+import { AmbiguousCaseError, resolveCaseId } from '../../client/case-ref';
+import { caseState, sendDecision } from '../../client/cases';
+import { DecisionRefusedError } from '../../client/errors';
+import { DEFINITION_VERSION } from '../../machines/settings';
+import type { EventType } from '../../machines/events';
+import type { Role } from '../../machines/roles';
+import { PAYLOADS } from '../helpers/decisions';
 
 const taskQueue = `plan-import-${process.pid}`;
 let client: Client;
@@ -62,7 +70,7 @@ function writeCsv(name: string, rows: Row[], headers = HEADERS): string {
   return path;
 }
 
-const caseIdOf = (r: Row) => `handover-${r[3]}`;
+const caseIdOf = (r: Row) => caseIdFor(String(r[3]), String(r[1]));
 
 async function exists(caseId: string): Promise<boolean> {
   try {
@@ -240,5 +248,70 @@ describe('plan import on the dev server', () => {
       '第 3 行 G 列（计划完成时间）：“计划完成时间”不是有效日期（如 2018-06-30）：“明年”',
       '错误：计划表有 2 处错误，未建立任何案件',
     ]);
+  });
+
+  it('makes one case per enterprise and district (issue 11 point 1): areas in two districts are two cases, two areas in one district one case', async () => {
+    const code = freshCode();
+    const name = '重庆双区钢铁厂';
+    const rows = [
+      row('江北区', { code, name, area: '大石坝职工家属区', people: 3200, date: '2027-06-30' }),
+      row('渝北区', { code, name, area: '龙溪职工家属区', people: 800, date: '2027-03-31' }),
+      row('江北区', { code, name, area: '观音桥职工家属区', people: 1200, date: '2027-09-30' }),
+    ];
+    const path = await writeXlsx('two-districts.xlsx', rows);
+    const jiangbei = caseIdFor(code, '江北区');
+    const yubei = caseIdFor(code, '渝北区');
+    const outcome = await importPlan(client, path, { taskQueue, settings: { cityTargetDate: '2099-12-31' } });
+    expect(outcome).toMatchObject({ rows: 3, cases: 2, started: [jiangbei, yubei], existing: [] });
+
+    const two = await caseState(client, jiangbei);
+    expect(two.context).toMatchObject({
+      definitionVersion: DEFINITION_VERSION,
+      parties: { creditCode: code, district: '江北区' },
+      residentialArea: '大石坝职工家属区、观音桥职工家属区',
+      plannedCompletion: '2027-09-30',
+      areas: [
+        { name: '大石坝职工家属区', people: 3200 },
+        { name: '观音桥职工家属区', people: 1200 },
+      ],
+    });
+    expect(two.plannedPeople).toBe(4400);
+    const one = await caseState(client, yubei);
+    expect(one.context).toMatchObject({ parties: { creditCode: code, district: '渝北区' }, residentialArea: '龙溪职工家属区', plannedCompletion: '2027-03-31' });
+    expect(one.context).not.toHaveProperty('areas');
+    expect(one.plannedPeople).toBe(800);
+
+    // A bare credit code no longer names one case: the lookup asks which district.
+    await expect(resolveCaseId(client, code)).rejects.toBeInstanceOf(AmbiguousCaseError);
+    expect(await resolveCaseId(client, `${code}-500112`)).toBe(yubei);
+
+    // Each case is its own agreement with its own district; the two-area case takes community decisions per area.
+    const on = shanghaiDate(Date.now());
+    const send = (caseId: string, type: EventType, role: Role, district: string, data: unknown = PAYLOADS[type]) =>
+      sendDecision(client, caseId, { type, actor: { role, org: role === 'enterprise' ? code : role === 'township' ? `${district}/石马河街道` : district }, occurredOn: on, data });
+    for (const [caseId, district] of [[jiangbei, '江北区'], [yubei, '渝北区']] as const) {
+      await send(caseId, 'SURVEY_SUBMITTED', 'districtCivilAffairs', district);
+      await send(caseId, 'SURVEY_CONFIRMED', 'districtCivilAffairs', district);
+      await send(caseId, 'WORK_PLAN_PROPOSED', 'township', district);
+      await send(caseId, 'WORK_PLAN_ACCEPTED', 'enterprise', district);
+      await send(caseId, 'AGREEMENT_SIGNED', 'enterprise', district);
+    }
+    await expect(send(yubei, 'AGREEMENT_SIGNED', 'districtGovernment', '江北区')).rejects.toMatchObject({ refusal: { code: 'wrongOrganisation' } });
+    for (const [caseId, district] of [[jiangbei, '江北区'], [yubei, '渝北区']] as const) await send(caseId, 'AGREEMENT_SIGNED', 'districtGovernment', district);
+    expect((await caseState(client, jiangbei)).context.agreement.signedOn).toBe(on);
+    expect((await caseState(client, yubei)).context.agreement.signedOn).toBe(on);
+
+    const unnamed = await send(jiangbei, 'COMMUNITY_SETUP_DECIDED', 'township', '江北区').then(() => undefined, (e: unknown) => e);
+    expect(unnamed).toBeInstanceOf(DecisionRefusedError);
+    expect((unnamed as DecisionRefusedError).refusal.message.en).toContain('name one in data.area');
+    await send(jiangbei, 'COMMUNITY_SETUP_DECIDED', 'township', '江北区', { ...(PAYLOADS.COMMUNITY_SETUP_DECIDED as object), area: '观音桥职工家属区' });
+    const after = await caseState(client, jiangbei);
+    expect(after.context.areas).toEqual([
+      { name: '大石坝职工家属区', people: 3200 },
+      { name: '观音桥职工家属区', people: 1200, route: 'setUpDirectly' },
+    ]);
+    // The one-area case takes the same decision without naming its area, as before.
+    await send(yubei, 'COMMUNITY_SETUP_DECIDED', 'township', '渝北区');
+    expect((await caseState(client, yubei)).context.community).toMatchObject({ route: 'setUpDirectly' });
   });
 });

@@ -11,6 +11,7 @@ import { DEADLINE_LABELS } from '../../machines/labels';
 import { startApiEnv, type ApiEnv } from '../helpers/api-env';
 import { freshCreditCode } from '../helpers/decisions';
 import { PAYLOADS } from '../helpers/decisions';
+import { caseIdFor } from '../../machines/case-input';
 
 // Functions passed to page.evaluate run in the browser; the project compiles without the DOM library.
 declare const document: { getElementById(id: string): any; querySelector(selector: string): any };
@@ -22,7 +23,7 @@ let env: ApiEnv;
 let browser: Browser;
 let base: string;
 const code = freshCreditCode();
-const caseId = `handover-${code}`;
+const caseId = caseIdFor(code, '九龙坡区');
 const tokens: Record<string, string> = {};
 const passwords = { operator: 'Jiulongpo-Civil-2026', yangjiaping: 'Street-office-Y2026', newcomer: 'handed-out-9x7q' };
 // Passwords are hashed with scrypt; a cheaper cost keeps this file quick (the default is tested in test/api/session).

@@ -12,6 +12,7 @@ import { startApiEnv, type ApiEnv } from '../helpers/api-env';
 import { freshCreditCode } from '../helpers/decisions';
 import { act } from '../helpers/handover-env';
 import { eventually } from '../helpers/eventually';
+import { caseIdFor } from '../../machines/case-input';
 
 // Functions passed to page.evaluate run in the browser; the project compiles without the DOM library.
 declare const document: { querySelector(selector: string): any; querySelectorAll(selector: string): any };
@@ -53,8 +54,8 @@ beforeAll(async () => {
       startCase(env.client, { creditCode, enterpriseName: `巫山看板厂${i}`, district: DISTRICT, township: '巫峡镇', settings: { cityTargetDate: '2099-12-31' } }, { taskQueue: env.taskQueue }),
     ),
   );
-  docCase = `handover-${codes[0]}`;
-  const one = act(env.client, `handover-${codes[1]}`, { creditCode: codes[1]!, district: DISTRICT, township: `${DISTRICT}/巫峡镇` });
+  docCase = caseIdFor(codes[0]!, DISTRICT);
+  const one = act(env.client, caseIdFor(codes[1]!, DISTRICT), { creditCode: codes[1]!, district: DISTRICT, township: `${DISTRICT}/巫峡镇` });
   await one('SURVEY_SUBMITTED', 'districtCivilAffairs', today);
   await one('SURVEY_CONFIRMED', 'districtCivilAffairs', today);
   // Visibility lists both cases before the page is opened.

@@ -16,6 +16,7 @@ import { DEFAULT_SETTINGS, DEFINITION_VERSION } from '../../machines/settings';
 import { monthlyReportPaths } from '../../activities/reports/monthly';
 import { districtReportStateQuery, districtReportWorkflowId } from '../../workflows/district-report';
 import type { CaseParties } from '../../machines/roles';
+import { caseIdFor } from '../../machines/case-input';
 
 let env: TestWorkflowEnvironment;
 let h: CaseHarness;
@@ -78,7 +79,7 @@ async function readTable(path: string): Promise<{ header: string[]; rows: unknow
 
 /** The rows the table should have now: one per case from its live state, in credit-code order. */
 async function expectedRows(): Promise<unknown[][]> {
-  const states = await Promise.all(CASES.map((c) => caseState(env.client, `handover-${c.creditCode}`)));
+  const states = await Promise.all(CASES.map((c) => caseState(env.client, caseIdFor(c.creditCode, DISTRICT))));
   states.sort((a, b) => a.context.parties.creditCode.localeCompare(b.context.parties.creditCode));
   return states.map((s, i) => {
     const row = progressRow(s, i + 1, 'zh');
@@ -87,17 +88,17 @@ async function expectedRows(): Promise<unknown[][]> {
 }
 
 async function complete(c: (typeof CASES)[number], on: string) {
-  const send = act(env.client, `handover-${c.creditCode}`, parties(c));
-  const state = await caseState(env.client, `handover-${c.creditCode}`);
+  const send = act(env.client, caseIdFor(c.creditCode, DISTRICT), parties(c));
+  const state = await caseState(env.client, caseIdFor(c.creditCode, DISTRICT));
   if (state.stage === 'survey') {
     await send('SURVEY_SUBMITTED', 'districtCivilAffairs', on);
     await send('SURVEY_CONFIRMED', 'districtCivilAffairs', on);
   }
-  if ((await caseState(env.client, `handover-${c.creditCode}`)).stage === 'workPlan') {
+  if ((await caseState(env.client, caseIdFor(c.creditCode, DISTRICT))).stage === 'workPlan') {
     await send('WORK_PLAN_PROPOSED', 'township', on);
     await send('WORK_PLAN_ACCEPTED', 'enterprise', on);
   }
-  if ((await caseState(env.client, `handover-${c.creditCode}`)).stage === 'agreement') {
+  if ((await caseState(env.client, caseIdFor(c.creditCode, DISTRICT))).stage === 'agreement') {
     await send('AGREEMENT_SIGNED', 'enterprise', on);
     await send('AGREEMENT_SIGNED', 'districtGovernment', on);
   }
@@ -117,14 +118,14 @@ describe('time-skipping server: the monthly progress table of a district', () =>
     }
     const district = env.client.workflow.getHandle(districtReportWorkflowId(DISTRICT));
     const view = await district.query(districtReportStateQuery);
-    expect(view.caseIds.sort()).toEqual(CASES.map((c) => `handover-${c.creditCode}`).sort());
+    expect(view.caseIds.sort()).toEqual(CASES.map((c) => caseIdFor(c.creditCode, DISTRICT)).sort());
 
     const first = nextReportMonth(await env.currentTimeMs(), RULE);
     const reportsDir = `${h.dataDir}/reports`;
     const paths = (m: string) => monthlyReportPaths(reportsDir, DISTRICT, m);
 
     // Month 1: one case in the work plan stage, the others still surveying.
-    const send1 = act(env.client, `handover-${CASES[0]!.creditCode}`, parties(CASES[0]!));
+    const send1 = act(env.client, caseIdFor(CASES[0]!.creditCode, DISTRICT), parties(CASES[0]!));
     await send1('SURVEY_SUBMITTED', 'districtCivilAffairs', await today(env));
     await send1('SURVEY_CONFIRMED', 'districtCivilAffairs', await today(env));
 
@@ -171,7 +172,7 @@ describe('time-skipping server: the monthly progress table of a district', () =>
     // Month 2: case 1 complete, case 2 agreed its plan; the table follows.
     const second = addMonths(first, 1);
     await complete(CASES[0]!, await today(env));
-    const send2 = act(env.client, `handover-${CASES[1]!.creditCode}`, parties(CASES[1]!));
+    const send2 = act(env.client, caseIdFor(CASES[1]!.creditCode, DISTRICT), parties(CASES[1]!));
     await send2('SURVEY_SUBMITTED', 'districtCivilAffairs', await today(env));
     await send2('SURVEY_CONFIRMED', 'districtCivilAffairs', await today(env));
     await send2('WORK_PLAN_PROPOSED', 'township', await today(env));

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { caseActions, caseRecord, caseState, sendDecision, startCase } from '../../cases';
 import { asTimelineEntry } from '../../case-record';
 import { caseListQuery, caseRow, latestRows, type CaseRow } from '../../case-list';
+import { resolveCaseId } from '../../case-ref';
 import { withClient } from '../../connect';
 import { caseStateLines, timelineLines } from '../../format/case-text';
 import { eventDetailLines, eventListLines } from '../../format/event-text';
@@ -91,7 +92,7 @@ export function registerCaseCommands(program: Command, ctx: CliContext): void {
     .argument('<case>', t(lang, { zh: '案件编号或统一社会信用代码', en: 'case id or credit code' }))
     .action(async (ref: string) =>
       withClient(async (client) => {
-        const id = caseRef(ref);
+        const id = await resolveCaseId(client, ref);
         const [state, actions] = await Promise.all([caseState(client, id), caseActions(client, id)]);
         const { json, lang: out } = ctx.globals();
         if (json) return printJson(ctx.io, { ...state, actions });
@@ -120,7 +121,7 @@ export function registerCaseCommands(program: Command, ctx: CliContext): void {
         requestId: opts.requestId ?? randomUUID(),
       };
       return withClient(async (client) => {
-        const state = await sendDecision(client, caseRef(ref), request);
+        const state = await sendDecision(client, await resolveCaseId(client, ref), request);
         const { json, lang: out } = ctx.globals();
         if (json) return printJson(ctx.io, state);
         ctx.io.out(
@@ -142,7 +143,7 @@ export function registerCaseCommands(program: Command, ctx: CliContext): void {
       const after = intOption(opts.after, '--after', 0, Number.MAX_SAFE_INTEGER);
       const limit = intOption(opts.limit, '--limit', 1, 1000);
       return withClient(async (client) => {
-        const caseId = caseRef(ref);
+        const caseId = await resolveCaseId(client, ref);
         const { json, lang: out } = ctx.globals();
         if (limit !== undefined) {
           // One page, with where the next one starts.
