@@ -30,6 +30,7 @@ export const STATE_LABELS: Record<string, { zh: string; en: string }> = {
   'implementation.community.establishing': { zh: '设立社区', en: 'establishing' },
   'implementation.community.electing': { zh: '选举居委会', en: 'electing committee' },
   'implementation.community.merging': { zh: '并入相邻社区', en: 'merging' },
+  'implementation.community.perArea': { zh: '各家属区分别组建社区', en: 'each residential area set up' },
   'implementation.community.established': { zh: '已组建', en: 'established' },
   'implementation.funding': { zh: '经费与过渡期', en: 'funding and transition' },
   'implementation.funding.awaitingTransitionDecision': { zh: '待定过渡期', en: 'awaiting transition decision' },
