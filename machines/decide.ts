@@ -197,6 +197,8 @@ export function latestDecisionDate(c: HandoverContext): string | undefined {
     ...(c.facilities?.inspections?.latest ?? []).map((e) => e.on),
     ...(c.facilities?.rectifications?.latest ?? []).map((e) => e.on),
     c.community?.establishedOn,
+    // A case with several residential areas: each area's set-up date (the case's is the last one's).
+    ...(c.areas ?? []).map((a) => a.establishedOn),
     c.transition?.decidedOn,
     ...(c.adjustmentHistory?.latest ?? []).map((e) => e.on),
     ...(c.adjustment?.opinions ?? []).map((e) => e.on),

@@ -266,6 +266,15 @@ describe('two areas in one district: one case, each area its own community set-u
     expect(c.stage).toBe('completed');
   });
 
+  it('refuses a decision dated before an area\'s recorded set-up (a record is kept in date order)', () => {
+    const c = new Case(partiesOf(jiangbei!), inputOf(jiangbei!)).toImplementation();
+    c.send('COMMUNITY_SETUP_DECIDED', 'township', '2017-11-02', { ...merge, area: DASHIBA });
+    c.send('COMMUNITY_MERGED', 'township', '2017-11-20', { intoCommunity: '大石坝社区', approvalRef: '江北府〔2017〕8号', area: DASHIBA });
+    const early = c.try('COMMUNITY_SETUP_DECIDED', 'township', '2017-11-19', { ...elect, area: GUANYINQIAO });
+    expect(early).toMatchObject({ ok: false, refusal: { code: 'invalidPayload', issues: [{ path: 'occurredOn' }] } });
+    expect(c.try('COMMUNITY_SETUP_DECIDED', 'township', '2017-11-20', { ...elect, area: GUANYINQIAO })).toEqual({ ok: true });
+  });
+
   it('keeps a one-area case as before: no areas in its context, the community region as it was, `area` not needed', () => {
     const [, yubei] = validatePlanRows(header, PLAN).cases.map((c) => c.opening);
     expect(inputOf(yubei!)).toEqual({ enterpriseName: '重庆某钢铁厂', residentialArea: '龙溪职工家属区', plannedCompletion: '2018-03-31' });
