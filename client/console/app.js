@@ -48,7 +48,7 @@ async function api(path, opts = {}) {
   return body;
 }
 
-/** The session ended (signed out, expired, or the server restarted): back to the sign-in page. */
+/** The session ended (signed out, expired, or ended by a password change): back to the sign-in page. */
 function signedOut() {
   csrf = '';
   me = null;

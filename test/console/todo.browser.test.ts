@@ -218,6 +218,14 @@ describe('待办 on a phone (390 px)', () => {
     expect(await links.first().textContent()).toBe('古南一厂摸排表.pdf');
     expect(await width(page)).toBeLessThanOrEqual(390);
     await page.screenshot({ path: join(SHOTS, '14-decision-with-attachment-390.png'), fullPage: true });
+    // 已办 holds it, from the case record (written moments after the answer), with its document.
+    await eventually(async () => {
+      await page.goto(`${base}/#/todo/done`);
+      await page.reload();
+      await page.getByTestId('done-list').waitFor({ timeout: 2000 });
+    }, 30_000);
+    expect(await page.locator('[data-done-case]').evaluateAll((els) => els.map((e) => e.getAttribute('data-done-case')))).toEqual([ids.fresh]);
+    expect(await page.locator(`[data-done-case="${ids.fresh}"]`).textContent()).toContain('附件 1 个');
     await context.close();
 
     // Recorded in the case record with the decision: the reference, by sha256.

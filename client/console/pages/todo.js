@@ -60,8 +60,9 @@ export default async function todoPage({ app, api, h, lang, T, L, errorBanner })
     if (!data.items.length) return body.replaceChildren(h('p', { class: 'muted' }, T('doneEmpty')));
     body.replaceChildren(h('ol', { class: 'todo-list', 'data-testid': 'done-list' }, data.items.map((i) =>
       h('li', { class: 'todo-item', 'data-done-case': i.caseId },
-        h('div', { class: 'todo-head' }, h('strong', {}, L(i.title)), h('span', { class: 'muted' }, when(i.at))),
-        h('div', { class: 'muted' }, `${i.clause} · `, caseLink(i.caseId, i.caseId.replace(/^handover-/, '')))))));
+        h('div', { class: 'todo-head' }, h('strong', {}, L(i.title)), h('span', { class: 'muted' }, i.occurredOn ? `${T('occurredOn')} ${i.occurredOn}` : when(i.at))),
+        h('div', { class: 'muted' }, `${i.clause} · `, caseLink(i.caseId, i.caseId.replace(/^handover-/, '')),
+          i.attachments ? ` · ${lang === 'zh' ? `附件 ${i.attachments} 个` : `${i.attachments} attachment${i.attachments === 1 ? '' : 's'}`}` : '')))));
     return;
   }
 
