@@ -1,5 +1,6 @@
 // Listing cases through Temporal visibility: the query for a filter, and the row each case becomes.
 import type { WorkflowExecutionInfo } from '@temporalio/client';
+import { parseCaseId } from '../machines/case-input';
 
 export interface CaseFilter {
   district?: string;
@@ -66,7 +67,8 @@ export function caseRow(wf: WorkflowExecutionInfo): CaseRow {
   const next = sa.HandoverNextDeadline?.[0] as Date | undefined;
   return {
     caseId: wf.workflowId,
-    creditCode: wf.workflowId.replace(/^handover-/, ''),
+    // `handover-<code>-<district code>`, or `handover-<code>` for cases opened before 168-2017.3.
+    creditCode: parseCaseId(wf.workflowId)?.creditCode ?? wf.workflowId.replace(/^handover-/, ''),
     enterprise: sa.HandoverEnterpriseName?.[0] as string | undefined,
     district: sa.HandoverDistrict?.[0] as string | undefined,
     stage: sa.HandoverStage?.[0] as string | undefined,
