@@ -1,7 +1,8 @@
 // §四(三): when the monthly progress table (附件2) is due — the 25th of each month, moved by the
 // setting when the 25th is not a working day — and when the reminder before it goes out.
-// Pure: no clock, no I/O; runs inside workflows.
-import { dayInfo, isWorkingDay, parseIsoDate } from './calendar';
+// Pure: no clock, no I/O; runs inside workflows. Working days are those of a calendar version (machines/calendar):
+// the newest bundled by default; a district report run passes the version it pinned, so replay counts the same days.
+import { calendarAt, parseIsoDate } from './calendar';
 import { REPORT_DAY_OF_MONTH, type Settings } from './settings';
 
 /** §四(三): "从10月份起" — no progress table is due before October 2017. */
@@ -50,18 +51,19 @@ export interface ReportDay {
 }
 
 /** The day the progress table of `month` is due under the rule for a 25th that is not a working day. */
-export function reportDayOf(month: string, rule: ReportRule): ReportDay {
+export function reportDayOf(month: string, rule: ReportRule, calendarVersion?: number): ReportDay {
   checkMonth(month);
+  const calendar = calendarAt(calendarVersion);
   const nominal = `${month}-${String(REPORT_DAY_OF_MONTH).padStart(2, '0')}`;
   let date = nominal;
   if (rule !== 'sameDay') {
     const step = rule === 'previousWorkingDay' ? -1 : 1;
     // Every month has working days near the 25th; 40 steps covers the longest holiday run with margin.
-    for (let i = 0; i < 40 && !isWorkingDay(date); i++) date = shiftDate(date, step);
+    for (let i = 0; i < 40 && !calendar.isWorkingDay(date); i++) date = shiftDate(date, step);
   }
   const at = instantAt(date, REPORT_HOUR);
   if (date === nominal) return { month, date, at };
-  const info = dayInfo(nominal);
+  const info = calendar.dayInfo(nominal);
   const why = info.holidayName ? `${info.holidayName}` : '周末';
   const whyEn = info.holidayNameEn ?? 'weekend';
   return {
@@ -79,21 +81,21 @@ export function reportDayOf(month: string, rule: ReportRule): ReportDay {
 }
 
 /** The instant of the reminder before the report of `month`, or undefined when the lead is 0. */
-export function reminderInstantOf(month: string, settings: ReportSettings): string | undefined {
+export function reminderInstantOf(month: string, settings: ReportSettings, calendarVersion?: number): string | undefined {
   if (settings.monthlyReportReminderLeadDays <= 0) return undefined;
-  const day = reportDayOf(month, settings.monthlyReportOnNonWorkingDay);
+  const day = reportDayOf(month, settings.monthlyReportOnNonWorkingDay, calendarVersion);
   return instantAt(shiftDate(day.date, -settings.monthlyReportReminderLeadDays), REPORT_HOUR);
 }
 
 /** The first month whose report instant is strictly after `instant` (never before FIRST_REPORT_MONTH). */
-export function nextReportMonth(instant: number | string, rule: ReportRule): string {
+export function nextReportMonth(instant: number | string, rule: ReportRule, calendarVersion?: number): string {
   const ms = typeof instant === 'number' ? instant : Date.parse(instant);
   const shanghai = new Date(ms + 8 * 3_600_000).toISOString();
   let month = shanghai.slice(0, 7);
   if (month < FIRST_REPORT_MONTH) return FIRST_REPORT_MONTH;
   // The previous month's day can move into this month (nextWorkingDay), so start one back.
   month = addMonths(month, -1);
-  while (Date.parse(reportDayOf(month, rule).at) <= ms) month = addMonths(month, 1);
+  while (Date.parse(reportDayOf(month, rule, calendarVersion).at) <= ms) month = addMonths(month, 1);
   return month < FIRST_REPORT_MONTH ? FIRST_REPORT_MONTH : month;
 }
 

@@ -59,13 +59,22 @@ export const calendarUpdatedUpdate = defineUpdate<CalendarUpdateResult, [Calenda
 export const calendarPatchId = (version: number): string => `calendar-v${version}`;
 
 /**
- * The calendar version a new case counts with: the newest of this bundle for a new run; on replay,
- * the one its history recorded (no marker: the legacy version, as before versions existed).
- * Call once at the start of every run, at the same point.
+ * The calendar version a new run counts with: the newest of this bundle for a new run; on replay, the one its
+ * history recorded (no marker: `unmarked`, the version runs counted with before they recorded one — for a case the
+ * legacy version, as before versions existed). Call once at the start of every run, at the same point.
  */
-export function calendarVersionForThisRun(): number {
-  for (let v = CALENDAR_VERSION; v > LEGACY_CALENDAR_VERSION; v--) if (patched(calendarPatchId(v))) return v;
-  return LEGACY_CALENDAR_VERSION;
+export function calendarVersionForThisRun(unmarked: number = LEGACY_CALENDAR_VERSION): number {
+  return chooseCalendarVersion(CALENDAR_VERSION, unmarked, patched);
+}
+
+/**
+ * Pure: the newest version above `unmarked` whose marker `isPatched` reports (a new run records the first it asks
+ * for, `newest`; a replay finds the one its history holds), else `unmarked`. A run under a bundle no newer than
+ * `unmarked` asks for no marker at all.
+ */
+export function chooseCalendarVersion(newest: number, unmarked: number, isPatched: (patchId: string) => boolean): number {
+  for (let v = newest; v > unmarked; v--) if (isPatched(calendarPatchId(v))) return v;
+  return unmarked;
 }
 
 /** The version a case's deadlines are counted with. */

@@ -6,10 +6,23 @@
 // (the reminder, then the report instant of the month), asks an activity to build the table from
 // the live state of its cases, announces it through the outbox, and returns once a table shows
 // every case complete. A case started after that starts a new run.
-import { allHandlersFinished, condition, continueAsNew, defineQuery, defineSignal, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
+//
+// Working days (a 25th that is a holiday moves) are counted with one calendar version per run, pinned when the run
+// starts (workflows/calendar-upgrade.ts calendarVersionForThisRun: the newest of the bundle, recorded as a patch
+// marker), so a replay with a bundle that holds a newer State Council notice schedules the same days. The next run
+// (continue-as-new) pins the newest again.
+import { ApplicationFailure, allHandlersFinished, condition, continueAsNew, defineQuery, defineSignal, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { CALENDAR_VERSION, isBundledVersion } from '../machines/calendar';
 import { DEFAULT_SETTINGS } from '../machines/settings';
 import { addMonths, nextReportMonth, reminderInstantOf, reportDayOf, type ReportSettings } from '../machines/report-schedule';
+import { calendarVersionForThisRun } from './calendar-upgrade';
+
+/**
+ * The calendar version of runs that recorded none: before versions were pinned a run counted with the newest of its
+ * bundle, and this was the newest when they were pinned. Never change it: old histories replay with it.
+ */
+export const UNPINNED_REPORT_CALENDAR_VERSION = 12;
 
 export interface DistrictReportInput {
   district: string;
@@ -17,6 +30,8 @@ export interface DistrictReportInput {
   settings?: Partial<ReportSettings>;
   /** Continue-as-new after this many history events even if the server does not suggest it yet. */
   historyLimit?: number;
+  /** The calendar version this run counts working days with; by default the newest of the bundle, pinned per run. */
+  calendarVersion?: number;
   /** Set only by continue-as-new. */
   carried?: { caseIds: string[]; nextMonth: string; reports: IssuedReport[]; runs: number };
 }
@@ -32,6 +47,8 @@ export interface IssuedReport {
 
 export interface DistrictReportView {
   district: string;
+  /** The calendar version this run counts working days with. */
+  calendarVersion: number;
   caseIds: string[];
   nextMonth?: string;
   nextReportAt?: string;
@@ -66,17 +83,25 @@ export async function districtReportWorkflow(input: DistrictReportInput): Promis
     monthlyReportReminderLeadDays: input.settings?.monthlyReportReminderLeadDays ?? DEFAULT_SETTINGS.monthlyReportReminderLeadDays,
   };
   const rule = settings.monthlyReportOnNonWorkingDay;
+  if (input.calendarVersion !== undefined && !isBundledVersion(input.calendarVersion)) {
+    throw ApplicationFailure.nonRetryable(
+      `日历版本无效：calendarVersion = ${JSON.stringify(input.calendarVersion)}，本程序包含版本 1 至 ${CALENDAR_VERSION} (unknown calendar version: calendarVersion = ${JSON.stringify(input.calendarVersion)}, this worker bundles versions 1 to ${CALENDAR_VERSION})`,
+      'calendarVersionUnknown',
+    );
+  }
+  const calendarVersion = input.calendarVersion ?? calendarVersionForThisRun(UNPINNED_REPORT_CALENDAR_VERSION);
   const cases = new Set<string>(input.carried?.caseIds ?? []);
   const reports: IssuedReport[] = input.carried?.reports ?? [];
-  let month = input.carried?.nextMonth ?? nextReportMonth(Date.now(), rule);
+  let month = input.carried?.nextMonth ?? nextReportMonth(Date.now(), rule, calendarVersion);
   let finished = false;
   const self = workflowInfo().workflowId;
 
   setHandler(caseRegisteredSignal, (caseId) => void cases.add(caseId));
   setHandler(districtReportStateQuery, () => ({
     district: input.district,
+    calendarVersion,
     caseIds: [...cases],
-    ...(finished ? {} : { nextMonth: month, nextReportAt: reportDayOf(month, rule).at }),
+    ...(finished ? {} : { nextMonth: month, nextReportAt: reportDayOf(month, rule, calendarVersion).at }),
     reports,
     finished,
   }));
@@ -85,13 +110,14 @@ export async function districtReportWorkflow(input: DistrictReportInput): Promis
   for (;;) {
     if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= limit) {
       await condition(allHandlersFinished);
+      // The next run pins its own calendar version (the newest of its bundle), unless the input named one.
       await continueAsNew<typeof districtReportWorkflow>({
         ...input,
         carried: { caseIds: [...cases], nextMonth: month, reports, runs: (input.carried?.runs ?? 1) + 1 },
       });
     }
-    const day = reportDayOf(month, rule);
-    const reminderAt = reminderInstantOf(month, settings);
+    const day = reportDayOf(month, rule, calendarVersion);
+    const reminderAt = reminderInstantOf(month, settings, calendarVersion);
     if (reminderAt && Date.parse(reminderAt) > Date.now()) {
       await sleepUntil(reminderAt);
       await notify({
@@ -140,5 +166,5 @@ export async function districtReportWorkflow(input: DistrictReportInput): Promis
   }
   finished = true;
   await condition(allHandlersFinished);
-  return { district: input.district, caseIds: [...cases], reports, finished };
+  return { district: input.district, calendarVersion, caseIds: [...cases], reports, finished };
 }

@@ -1,5 +1,5 @@
 // §四(三): the report day of a month (the 25th, moved by the setting), the reminder, the first month; and the city roll-up.
-import { dayInfo } from '../../machines/calendar';
+import { CALENDAR_VERSION, calendarAt, dayInfo } from '../../machines/calendar';
 import { FIRST_REPORT_MONTH, addMonths, nextReportMonth, reminderInstantOf, reportDayOf } from '../../machines/report-schedule';
 import { cityTotal, summarise, type SummaryCounts } from '../../machines/progress-table';
 import { csvSafe, tableCsv } from '../../activities/reports/spreadsheet';
@@ -43,6 +43,25 @@ describe('report day of a month', () => {
     expect(addMonths('2017-12', 1)).toBe('2018-01');
     expect(addMonths('2018-01', -1)).toBe('2017-12');
     expect(() => reportDayOf('2017-13', 'sameDay')).toThrow(/YYYY-MM/);
+  });
+
+  it('counts with the calendar version it is given: a 25th made a holiday by a later notice moves only under that version', () => {
+    // 2026-09-25 is Mid-Autumn Festival in the 2026 notice (version 11), a plain Friday before it (version 10).
+    expect(calendarAt(10).dayInfo('2026-09-25').working).toBe(true);
+    expect(calendarAt(11).dayInfo('2026-09-25').working).toBe(false);
+    const before = reportDayOf('2026-09', 'previousWorkingDay', 10);
+    expect(before).toEqual({ month: '2026-09', date: '2026-09-25', at: '2026-09-25T01:00:00.000Z' });
+    const after = reportDayOf('2026-09', 'previousWorkingDay', 11);
+    expect(after.date).toBe('2026-09-24');
+    expect(after.moved?.reason.en).toMatch(/^2026-09-25 is not a working day \(.+\); moved to the previous working day 2026-09-24/);
+    expect(reportDayOf('2026-09', 'previousWorkingDay')).toEqual(reportDayOf('2026-09', 'previousWorkingDay', CALENDAR_VERSION));
+    const settings = { monthlyReportOnNonWorkingDay: 'previousWorkingDay', monthlyReportReminderLeadDays: 3 } as const;
+    expect(reminderInstantOf('2026-09', settings, 10)).toBe('2026-09-22T01:00:00.000Z');
+    expect(reminderInstantOf('2026-09', settings, 11)).toBe('2026-09-21T01:00:00.000Z');
+    // Just after 09:00 on the 24th: the September report is still ahead under version 10, done under version 11.
+    expect(nextReportMonth('2026-09-24T01:00:01Z', 'previousWorkingDay', 10)).toBe('2026-09');
+    expect(nextReportMonth('2026-09-24T01:00:01Z', 'previousWorkingDay', 11)).toBe('2026-10');
+    expect(() => reportDayOf('2026-09', 'sameDay', CALENDAR_VERSION + 1)).toThrow(/calendar version/);
   });
 });
 

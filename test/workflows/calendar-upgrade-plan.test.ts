@@ -2,7 +2,7 @@
 // context becomes, who is told, and which requests a case refuses. No server needed.
 import { LEGACY_CALENDAR_VERSION, CALENDAR_VERSION, addWorkingDays } from '../../machines/calendar';
 import type { HandoverContext } from '../../machines/handover';
-import { calendarUpdateRefusal, movedDateNotifications, planCalendarUpdate } from '../../workflows/calendar-upgrade';
+import { calendarPatchId, calendarUpdateRefusal, chooseCalendarVersion, movedDateNotifications, planCalendarUpdate } from '../../workflows/calendar-upgrade';
 import type { ScheduledEvent } from '../../workflows/host/machine-host';
 
 const DAY_MS = 86_400_000;
@@ -83,5 +83,35 @@ describe('calendarUpdateRefusal', () => {
     expect(calendarUpdateRefusal(context, { version: 11 })).toMatchObject({ code: 'calendarVersionOlder', message: { zh: expect.stringContaining('版本只能前进') } });
     expect(calendarUpdateRefusal(context, { version: 12 })).toBeUndefined();
     expect(calendarUpdateRefusal({} as HandoverContext, { version: 11 })).toBeUndefined(); // no version recorded: the legacy one
+  });
+});
+
+describe('the calendar version a run pins (patch markers)', () => {
+  /** A run's patch markers: a new run records what it asks for first; a replay finds only what its history holds. */
+  const run = (history: string[] | 'new') => {
+    const asked: string[] = [];
+    const isPatched = (id: string) => {
+      asked.push(id);
+      return history === 'new' || history.includes(id);
+    };
+    return { isPatched, asked };
+  };
+
+  it('takes the newest of the bundle in a new run, and that one again when replayed by a newer bundle', () => {
+    const fresh = run('new');
+    expect(chooseCalendarVersion(13, 12, fresh.isPatched)).toBe(13);
+    expect(fresh.asked).toEqual([calendarPatchId(13)]);
+    const replay = run([calendarPatchId(13)]);
+    expect(chooseCalendarVersion(15, 12, replay.isPatched)).toBe(13);
+    expect(replay.asked).toEqual(['calendar-v15', 'calendar-v14', 'calendar-v13']);
+  });
+
+  it('keeps the version of runs that recorded no marker, and asks for none while the bundle is no newer than it', () => {
+    expect(chooseCalendarVersion(15, 12, run([]).isPatched)).toBe(12);
+    const current = run('new');
+    expect(chooseCalendarVersion(12, 12, current.isPatched)).toBe(12);
+    expect(current.asked).toEqual([]);
+    // A case's default: runs without a marker count with the legacy version.
+    expect(chooseCalendarVersion(CALENDAR_VERSION, LEGACY_CALENDAR_VERSION, run([]).isPatched)).toBe(LEGACY_CALENDAR_VERSION);
   });
 });
