@@ -76,6 +76,31 @@ describe('case ids: credit code and the district (GB/T 2260)', () => {
   });
 });
 
+describe('a case opening (API, CLI) with several residential areas', () => {
+  const base = { creditCode: STEEL, enterpriseName: '重庆某钢铁厂', district: '江北区' };
+  const issues = (o: unknown) => {
+    const r = parseCaseOpening(o);
+    return r.success ? [] : r.error.issues.map((i) => [i.path.join('.'), i.message]);
+  };
+
+  it('takes residentialAreas, each with its people; one area stays residentialArea and people', () => {
+    expect(issues({ ...base, residentialAreas: [{ name: '甲区', people: 10 }, { name: '乙区' }] })).toEqual([]);
+    expect(areaInput({ residentialAreas: [{ name: '甲区', people: 10 }, { name: '乙区', people: 5 }] })).toEqual({
+      residentialArea: '甲区、乙区',
+      people: 15,
+      areas: [{ name: '甲区', people: 10 }, { name: '乙区', people: 5 }],
+    });
+    expect(areaInput({ residentialArea: '甲区', people: 10 })).toEqual({ residentialArea: '甲区', people: 10 });
+    expect(areaInput({ residentialAreas: [{ name: '甲区', people: 10 }] })).toEqual({ residentialArea: '甲区', people: 10 });
+  });
+
+  it('refuses, naming the field: both forms at once, an area twice, more than 10 areas', () => {
+    expect(issues({ ...base, residentialArea: '甲区', residentialAreas: [{ name: '乙区' }] })).toEqual([['residentialAreas', expect.stringContaining('not both')]]);
+    expect(issues({ ...base, residentialAreas: [{ name: '甲区' }, { name: '甲区' }] })).toEqual([['residentialAreas.1.name', expect.stringContaining('repeats area 1')]]);
+    expect(issues({ ...base, residentialAreas: Array.from({ length: 11 }, (_, i) => ({ name: `第${i}区` })) })).toEqual([['residentialAreas', expect.stringContaining('at most 10')]]);
+  });
+});
+
 describe('the plan table: rows of the same enterprise and district are one case', () => {
   const plan = validatePlanRows(header, PLAN);
 
