@@ -154,23 +154,40 @@ export async function runLifecycles(opts: {
   const decisionsCpuMs = cpuMs(cpu0);
   // 3 years from today end at most 3 × 366 days later; the server fires every timer on the way.
   await env.sleep('1100 days');
-  // The Java time-skipping server does not hold virtual time for a running activity: when it skips to the next
-  // timer while a case's `notify` or `recordEntries` attempt is still running (a loaded machine, many cases), that
-  // attempt times out in virtual time and its retry waits for a backoff timer, which never fires once `env.sleep`
-  // has locked time again: the case never finishes, and waiting for it with time locked stalled this phase for
-  // good (the 1,000-case run of 2026-11-27 18:10). So while cases are still running, nudge virtual time a little
-  // (an hour: every retry backoff is at most a minute; the cases' other timers are months or years away).
+  // Waiting with time locked must not wait on virtual time. The Java time-skipping server does not hold virtual
+  // time for a running activity: when it skips ahead while a case's `notify` or `recordEntries` attempt is still
+  // running (a loaded machine, many cases), that attempt can time out and its retry wait for a backoff timer. And a
+  // case that did not complete at the end of its transition waits for a timer years away (the engine's far
+  // placeholder for a missing deadline is 20 years). Either kept the 1,000-case run of 2026-11-27 18:10 waiting
+  // here for good. So while cases still run, nudge virtual time by an hour (every retry backoff is at most a
+  // minute; no case's own timer is that close), and if nudges stop finishing cases, fail the run naming cases
+  // still running and where they stand, instead of stalling it.
   let finished = false;
+  const running = new Set(cases.map((_, i) => i));
   const results = pool(n, 64, async (i) => {
     const result = (await plainClient.workflow.getHandle(cases[i]!.workflowId).result()) as DecisionResult;
+    running.delete(i);
     if (result.status !== 'done' || result.stage !== 'completed') throw new Error(`${cases[i]!.workflowId} ended ${JSON.stringify(result)}`);
   }).finally(() => {
     finished = true;
   });
   let nudges = 0;
+  let idle = 0; // nudges in a row after which no case finished
+  let before = running.size;
   while (!finished) {
     await Promise.race([results, new Promise((r) => setTimeout(r, NUDGE_AFTER_MS))]);
     if (finished) break;
+    idle = running.size < before ? 0 : idle + 1;
+    before = running.size;
+    if (idle > MAX_IDLE_NUDGES) {
+      const stuck = await Promise.all(
+        [...running].slice(0, 3).map(async (i) => {
+          const state = (await plainClient.workflow.getHandle(cases[i]!.workflowId).query('caseState').catch((e: unknown) => String(e))) as { activeStates?: string[]; pendingTimers?: unknown };
+          return `${cases[i]!.workflowId}: ${JSON.stringify(typeof state === 'string' ? state : { activeStates: state.activeStates, pendingTimers: state.pendingTimers })}`;
+        }),
+      );
+      throw new Error(`${running.size} of ${n} cases still running after the 3-year skip and ${nudges} hour-long nudges (the last ${MAX_IDLE_NUDGES} finished none); e.g. ${stuck.join('; ')}`);
+    }
     await env.sleep('1 hour');
     nudges++;
   }
@@ -191,3 +208,5 @@ export async function runLifecycles(opts: {
 
 /** Real time to wait for the cases to finish before nudging virtual time forward (runLifecycles, phase B). */
 const NUDGE_AFTER_MS = 20_000;
+/** Nudges in a row with no case finishing after which phase B gives up and reports the cases still running. */
+const MAX_IDLE_NUDGES = 15;
