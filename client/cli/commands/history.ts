@@ -7,6 +7,8 @@ import { noticeLines, projectionLines } from '../../format/projection-text';
 import { HistoryError, readHistoryFile } from '../../import/history-file';
 import { importHistory } from '../../import/import-history';
 import { historyProblemLine } from '../../../machines/history';
+import { NOTIFY_LABELS } from '../../../machines/labels';
+import { ROLE_NAMES } from '../../../machines/roles';
 import { t } from '../i18n';
 import type { CliContext } from '../main';
 import { CliError, printJson } from '../output';
@@ -38,9 +40,17 @@ export function registerHistoryCommands(program: Command, ctx: CliContext): void
         ctx.io.out(
           late.length
             ? t(out, { zh: `记录中的空档已过期限，补记通知 ${late.length} 项（按到期日记）：`, en: `gaps in the record passed ${late.length} deadline(s); notices recorded after the fact, dated when due:` })
-            : t(out, { zh: '各期限均按其自身日期办结，无通知', en: 'every deadline was met on its own dates; no notice' }),
+            : outcome.checked.notifications.length
+              ? t(out, { zh: '各期限均按其自身日期办结，无补记通知', en: 'every deadline was met on its own dates; nothing recorded after the fact' })
+              : t(out, { zh: '各期限均按其自身日期办结，无通知', en: 'every deadline was met on its own dates; no notice' }),
         );
         for (const line of noticeLines(late, out)) ctx.io.out(line);
+        // Notifications the decisions themselves send (a disagreement referred, a major problem…): said before they go.
+        const own = outcome.checked.notifications.filter((n) => !late.some((l) => l.reason === n.reason && l.due === n.dueKey));
+        if (own.length) {
+          ctx.io.out(t(out, { zh: `决定本身的通知 ${own.length} 项${outcome.dryRun ? '（导入时将发送）' : '（已发送）'}：`, en: `${own.length} notification(s) of the decisions themselves${outcome.dryRun ? ' (sent on import)' : ' (sent)'}:` }));
+          for (const n of own) ctx.io.out(`  ${n.dueKey}  ${NOTIFY_LABELS[n.reason]?.[out] ?? n.reason} → ${n.to.map((r) => ROLE_NAMES[r][out]).join(out === 'zh' ? '、' : ', ')}`);
+        }
         for (const line of outcome.state ? caseStateLines(outcome.state, out) : projectionLines(outcome.checked.projection, out)) ctx.io.out(line);
       } catch (err) {
         if (err instanceof HistoryError) {
