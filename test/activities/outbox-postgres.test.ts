@@ -3,56 +3,18 @@
 // of its own, plus what only a shared server shows: workers starting at once create the table once, and the
 // settings choose this outbox. Runs when Debian's PostgreSQL server tools are installed; under CI /
 // HANDOVER_CLUSTER_TESTS=1 (.ci/run) their absence fails instead of skipping.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'pg';
-import { PG_BIN_DIR, freeClusterPorts, psql, startClusterPostgres, stopCluster } from '../../scripts/cluster/cluster';
 import { Outbox } from '../../activities/outbox';
 import { OUTBOX_TABLE, PostgresOutbox } from '../../activities/outbox-postgres';
 import { openOutboxStore, outboxSettingsFromEnv } from '../../activities/outbox-open';
 import { openOutbox } from '../../client/notifications';
 import { describeOutboxBehaviours, notification } from './outbox-behaviours';
+import { describeWithPostgres } from '../helpers/throwaway-postgres';
 
-const toolsPresent = existsSync(join(PG_BIN_DIR, 'initdb'));
-const required = process.env.CI === 'true' || process.env.HANDOVER_CLUSTER_TESTS === '1';
-
-if (!toolsPresent && required) {
-  test('the PostgreSQL server tools are installed (CI runs scripts/ensure-cluster.sh)', () => {
-    throw new Error(`missing ${PG_BIN_DIR}/initdb: run scripts/ensure-cluster.sh`);
-  });
-} else if (!toolsPresent) {
-  console.warn('[outbox on PostgreSQL] skipped: PostgreSQL server tools not installed (bash scripts/ensure-cluster.sh, or HANDOVER_CLUSTER_TESTS=1 npm test)');
-}
-
-const describePg = toolsPresent ? describe : describe.skip;
-
-describePg('PostgreSQL outbox', () => {
-  let dataDir: string;
-  let pgPort: number;
-  let baseUrl: string;
-  let databases = 0;
-
-  /** A new empty database owned by `handover`, and its URL. */
-  function freshDatabase(): string {
-    const name = `outbox_test_${++databases}`;
-    psql({ dataDir, pgPort }, `CREATE DATABASE ${name} OWNER handover`);
-    return baseUrl.replace(/\/handover$/, `/${name}`);
-  }
-
-  beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'handover-outbox-pg-'));
-    ({ pgPort } = await freeClusterPorts());
-    baseUrl = startClusterPostgres({ dataDir, pgPort }).databaseUrl;
-  }, 120_000);
-
-  afterAll(async () => {
-    if (dataDir) {
-      await stopCluster(dataDir);
-      rmSync(dataDir, { recursive: true, force: true });
-    }
-  }, 60_000);
-
+describeWithPostgres('PostgreSQL outbox', 'outbox on PostgreSQL', ({ freshDatabase }) => {
   describeOutboxBehaviours(() => ({
     async fresh() {
       const location = freshDatabase();
