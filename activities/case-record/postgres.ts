@@ -2,25 +2,9 @@
 // (case_id, seq), shared by every worker process. Loaded only when that URL is set (activities/case-record/index.ts).
 import type { Pool } from 'pg';
 import { closePool, inTransaction, openPool, schemaInitializer } from '../pg-pool';
-import { pageLimit, type CaseRecordEntry, type CaseRecordPage, type CaseRecordStore } from './store';
+import { entryColumns, entryOfColumns, pageLimit, type CaseRecordEntry, type CaseRecordPage, type CaseRecordStore, type EntryColumns } from './store';
 
-interface Row {
-  case_id: string;
-  seq: number;
-  kind: string;
-  type: string;
-  at: string;
-  occurred_on: string | null;
-  actor_role: string | null;
-  actor_org: string | null;
-  actor_user: string | null;
-  request_id: string | null;
-  fingerprint: string | null;
-  data: unknown;
-  before_states: string[] | null;
-  after_states: string[] | null;
-  run_id: string | null;
-}
+type Row = EntryColumns<unknown, string[]>;
 
 // `at` and `occurred_on` stay text so entries read back exactly as written (the SQLite store does the same).
 const SCHEMA = `
@@ -142,40 +126,9 @@ export async function openPostgresCaseRecordStore(connectionString: string): Pro
 }
 
 function toRow(e: CaseRecordEntry): Record<(typeof COLUMNS)[number], unknown> {
-  return {
-    case_id: e.caseId,
-    seq: e.seq,
-    kind: e.kind,
-    type: e.type,
-    at: e.at,
-    occurred_on: e.occurredOn ?? null,
-    actor_role: e.actor?.role ?? null,
-    actor_org: e.actor?.org ?? null,
-    actor_user: e.actor?.user ?? null,
-    request_id: e.requestId ?? null,
-    fingerprint: e.fingerprint ?? null,
-    // node-postgres sends objects as JSON but arrays as PostgreSQL arrays: stringify so every value is jsonb.
-    data: e.data === undefined ? null : JSON.stringify(e.data),
-    before_states: e.before ?? null,
-    after_states: e.after ?? null,
-    run_id: e.runId ?? null,
-  };
+  return entryColumns(e, (list) => list);
 }
 
 function fromRow(r: Row): CaseRecordEntry {
-  return {
-    caseId: r.case_id,
-    seq: r.seq,
-    kind: r.kind as CaseRecordEntry['kind'],
-    type: r.type,
-    at: r.at,
-    ...(r.occurred_on ? { occurredOn: r.occurred_on } : {}),
-    ...(r.actor_role ? { actor: { role: r.actor_role, org: r.actor_org ?? '', ...(r.actor_user ? { user: r.actor_user } : {}) } } : {}),
-    ...(r.request_id ? { requestId: r.request_id } : {}),
-    ...(r.fingerprint ? { fingerprint: r.fingerprint } : {}),
-    ...(r.data !== null ? { data: r.data } : {}),
-    ...(r.before_states ? { before: r.before_states } : {}),
-    ...(r.after_states ? { after: r.after_states } : {}),
-    ...(r.run_id ? { runId: r.run_id } : {}),
-  };
+  return entryOfColumns(r, (d) => d, (list) => list);
 }

@@ -2,25 +2,9 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { pageLimit, type CaseRecordEntry, type CaseRecordPage, type CaseRecordStore } from './store';
+import { entryColumns, entryOfColumns, pageLimit, type CaseRecordEntry, type CaseRecordPage, type CaseRecordStore, type EntryColumns } from './store';
 
-interface Row {
-  case_id: string;
-  seq: number;
-  kind: string;
-  type: string;
-  at: string;
-  occurred_on: string | null;
-  actor_role: string | null;
-  actor_org: string | null;
-  actor_user: string | null;
-  request_id: string | null;
-  fingerprint: string | null;
-  data: string | null;
-  before_states: string | null;
-  after_states: string | null;
-  run_id: string | null;
-}
+type Row = EntryColumns<string, string>;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS case_record (
@@ -105,40 +89,9 @@ export class SqliteCaseRecordStore implements CaseRecordStore {
 }
 
 function toRow(e: CaseRecordEntry, recordedAt: string) {
-  return {
-    case_id: e.caseId,
-    seq: e.seq,
-    kind: e.kind,
-    type: e.type,
-    at: e.at,
-    occurred_on: e.occurredOn ?? null,
-    actor_role: e.actor?.role ?? null,
-    actor_org: e.actor?.org ?? null,
-    actor_user: e.actor?.user ?? null,
-    request_id: e.requestId ?? null,
-    fingerprint: e.fingerprint ?? null,
-    data: e.data === undefined ? null : JSON.stringify(e.data),
-    before_states: e.before ? JSON.stringify(e.before) : null,
-    after_states: e.after ? JSON.stringify(e.after) : null,
-    run_id: e.runId ?? null,
-    recorded_at: recordedAt,
-  };
+  return { ...entryColumns(e, (list) => JSON.stringify(list)), recorded_at: recordedAt };
 }
 
 function fromRow(r: Row): CaseRecordEntry {
-  return {
-    caseId: r.case_id,
-    seq: r.seq,
-    kind: r.kind as CaseRecordEntry['kind'],
-    type: r.type,
-    at: r.at,
-    ...(r.occurred_on ? { occurredOn: r.occurred_on } : {}),
-    ...(r.actor_role ? { actor: { role: r.actor_role, org: r.actor_org ?? '', ...(r.actor_user ? { user: r.actor_user } : {}) } } : {}),
-    ...(r.request_id ? { requestId: r.request_id } : {}),
-    ...(r.fingerprint ? { fingerprint: r.fingerprint } : {}),
-    ...(r.data !== null ? { data: JSON.parse(r.data) as unknown } : {}),
-    ...(r.before_states ? { before: JSON.parse(r.before_states) as string[] } : {}),
-    ...(r.after_states ? { after: JSON.parse(r.after_states) as string[] } : {}),
-    ...(r.run_id ? { runId: r.run_id } : {}),
-  };
+  return entryOfColumns(r, (d) => JSON.parse(d) as unknown, (list) => JSON.parse(list) as string[]);
 }

@@ -56,3 +56,65 @@ export function pageLimit(limit?: number): number {
   if (limit === undefined || !Number.isFinite(limit)) return DEFAULT_PAGE_LIMIT;
   return Math.max(1, Math.min(MAX_PAGE_LIMIT, Math.floor(limit)));
 }
+
+/**
+ * An entry as the columns of a table row, the same in every store; `data` (`D`) and the state lists (`S`) as each
+ * store keeps them (SQLite: JSON text; PostgreSQL: jsonb and text[]).
+ */
+export interface EntryColumns<D, S> {
+  case_id: string;
+  seq: number;
+  kind: string;
+  type: string;
+  at: string;
+  occurred_on: string | null;
+  actor_role: string | null;
+  actor_org: string | null;
+  actor_user: string | null;
+  request_id: string | null;
+  fingerprint: string | null;
+  data: D | null;
+  before_states: S | null;
+  after_states: S | null;
+  run_id: string | null;
+}
+
+/** The row of an entry: `data` as JSON text (node-postgres would send an array as a PostgreSQL array, not jsonb). */
+export function entryColumns<S>(e: CaseRecordEntry, states: (list: string[]) => S): EntryColumns<string, S> {
+  return {
+    case_id: e.caseId,
+    seq: e.seq,
+    kind: e.kind,
+    type: e.type,
+    at: e.at,
+    occurred_on: e.occurredOn ?? null,
+    actor_role: e.actor?.role ?? null,
+    actor_org: e.actor?.org ?? null,
+    actor_user: e.actor?.user ?? null,
+    request_id: e.requestId ?? null,
+    fingerprint: e.fingerprint ?? null,
+    data: e.data === undefined ? null : JSON.stringify(e.data),
+    before_states: e.before ? states(e.before) : null,
+    after_states: e.after ? states(e.after) : null,
+    run_id: e.runId ?? null,
+  };
+}
+
+/** The entry of a row read back: every field as it was written, absent ones left out. */
+export function entryOfColumns<D, S>(r: EntryColumns<D, S>, data: (d: D) => unknown, states: (s: S) => string[]): CaseRecordEntry {
+  return {
+    caseId: r.case_id,
+    seq: r.seq,
+    kind: r.kind as CaseRecordEntry['kind'],
+    type: r.type,
+    at: r.at,
+    ...(r.occurred_on ? { occurredOn: r.occurred_on } : {}),
+    ...(r.actor_role ? { actor: { role: r.actor_role, org: r.actor_org ?? '', ...(r.actor_user ? { user: r.actor_user } : {}) } } : {}),
+    ...(r.request_id ? { requestId: r.request_id } : {}),
+    ...(r.fingerprint ? { fingerprint: r.fingerprint } : {}),
+    ...(r.data !== null ? { data: data(r.data) } : {}),
+    ...(r.before_states ? { before: states(r.before_states) } : {}),
+    ...(r.after_states ? { after: states(r.after_states) } : {}),
+    ...(r.run_id ? { runId: r.run_id } : {}),
+  };
+}
