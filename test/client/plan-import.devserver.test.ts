@@ -22,6 +22,7 @@ import { DEFINITION_VERSION } from '../../machines/settings';
 import type { EventType } from '../../machines/events';
 import type { Role } from '../../machines/roles';
 import { PAYLOADS } from '../helpers/decisions';
+import { recordHistory } from '../helpers/histories';
 
 const taskQueue = `plan-import-${process.pid}`;
 let client: Client;
@@ -313,5 +314,7 @@ describe('plan import on the dev server', () => {
     // The one-area case takes the same decision without naming its area, as before.
     await send(yubei, 'COMMUNITY_SETUP_DECIDED', 'township', '渝北区');
     expect((await caseState(client, yubei)).context.community).toMatchObject({ route: 'setUpDirectly' });
+    // A run of definition 168-2017.3 with two areas, for the replay test (saved with HANDOVER_RECORD_HISTORIES=1).
+    await recordHistory(client.workflow.getHandle(jiangbei), 'handover-two-areas-168-2017.3');
   });
 });
