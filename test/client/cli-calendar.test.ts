@@ -5,35 +5,14 @@ import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CALENDAR_NOTICES, CALENDAR_VERSION, addWorkingDays, dayInfo, explainWorkingDays } from '../../machines/calendar';
-import { buildProgram, runCli } from '../../client/cli/main';
+import { buildProgram } from '../../client/cli/main';
+import { cli, withoutHandoverLang } from '../helpers/cli';
 import type { Io } from '../../client/cli/output';
 
 const ROOT = join(__dirname, '..', '..');
 const BIN = join(ROOT, 'bin', 'handover.js');
 
-interface Run {
-  code: number;
-  out: string[];
-  err: string[];
-}
-
-async function cli(...argv: string[]): Promise<Run> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = { out: (line) => out.push(line), err: (line) => err.push(line) };
-  const code = await runCli(argv, io);
-  return { code, out, err };
-}
-
-// The language default must not depend on the shell the tests run in.
-const savedLang = process.env.HANDOVER_LANG;
-beforeEach(() => {
-  delete process.env.HANDOVER_LANG;
-});
-afterAll(() => {
-  if (savedLang === undefined) delete process.env.HANDOVER_LANG;
-  else process.env.HANDOVER_LANG = savedLang;
-});
+withoutHandoverLang();
 
 describe('calendar add-workdays', () => {
   it('prints the due date alone on the first line, then the explanation in Chinese', async () => {

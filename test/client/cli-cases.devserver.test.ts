@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { startDevHarness, type CaseHarness } from '../helpers/handover-env';
 import { eventually } from '../helpers/eventually';
 import { freshCreditCode } from '../helpers/decisions';
-import { runCli } from '../../client/cli/main';
+import { cli } from '../helpers/cli';
 import { shanghaiDate } from '../../machines/calendar';
 import { caseIdFor } from '../../machines/case-input';
 
@@ -19,13 +19,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await h?.stop();
 });
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
-  return { code, out, err };
-}
 
 describe('handover CLI on the dev server', () => {
   const code = freshCreditCode();

@@ -1,26 +1,12 @@
 // `handover events [EVENT]`: the decision types and one type's roles and payload schema, in Chinese or in English
 // throughout (only the notice's clause numbers, §三(一), are cited as the notice writes them). No server needed.
-import { runCli } from '../../client/cli/main';
+import { cli, withoutHandoverLang } from '../helpers/cli';
 import { englishHalf, schemaForReading } from '../../client/format/event-text';
 import { EVENT_REGISTRY, EVENT_TYPES } from '../../machines/events';
 
-async function cli(...argv: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
-  return { code, out, err };
-}
-
 const CJK = /[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]/;
 
-const savedLang = process.env.HANDOVER_LANG;
-beforeEach(() => {
-  delete process.env.HANDOVER_LANG;
-});
-afterAll(() => {
-  if (savedLang === undefined) delete process.env.HANDOVER_LANG;
-  else process.env.HANDOVER_LANG = savedLang;
-});
+withoutHandoverLang();
 
 describe('handover events', () => {
   it('shows a decision type in English with English punctuation: title, clause, roles by name and id', async () => {

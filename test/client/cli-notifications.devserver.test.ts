@@ -5,7 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Outbox, outboxFile } from '../../activities/outbox';
-import { runCli } from '../../client/cli/main';
+import { cli } from '../helpers/cli';
 import { startCase } from '../../client/cases';
 import { freshCreditCode } from '../helpers/decisions';
 import { OPENING, startDevHarness, type CaseHarness } from '../helpers/handover-env';
@@ -14,13 +14,6 @@ const taskQueue = `cli-notifications-${process.pid}`;
 let h: CaseHarness;
 let caseId: string;
 const savedDataDir = process.env.HANDOVER_DATA_DIR;
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
-  return { code, out, err };
-}
 
 beforeAll(async () => {
   h = await startDevHarness(taskQueue, { cliEnv: true });

@@ -6,16 +6,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Outbox, outboxFile, type Notification } from '../../activities/outbox';
-import { runCli } from '../../client/cli/main';
+import { cli } from '../helpers/cli';
 import { caseIdFor } from '../../machines/case-input';
 import { freshCreditCode } from '../helpers/decisions';
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
-  return { code, out, err };
-}
 
 const CJK = /[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]/;
 const ENV = ['HANDOVER_DATA_DIR', 'HANDOVER_LANG', 'HANDOVER_OUTBOX_DATABASE_URL', 'HANDOVER_RECORD_DATABASE_URL'] as const;

@@ -2,7 +2,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from '../../client/cli/main';
+import { cli } from '../helpers/cli';
 import { parseActor } from '../../client/cli/commands/cases';
 import { UsersStore, hashToken } from '../../client/admin/users';
 
@@ -16,13 +16,6 @@ beforeAll(() => {
 afterAll(() => {
   process.env = saved;
 });
-
-async function cli(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
-  return { code, out, err };
-}
 
 describe('handover users', () => {
   it('adds a user, prints its token once and stores only its hash', async () => {

@@ -10,8 +10,7 @@ import { createActivities } from '../../activities';
 import { Outbox } from '../../activities/outbox';
 import type { NoticeFile } from '../../machines/calendar';
 import { caseState } from '../../client/cases';
-import { runCli } from '../../client/cli/main';
-import type { Io } from '../../client/cli/output';
+import { cli } from '../helpers/cli';
 import { PARTIES, freshCreditCode } from '../helpers/decisions';
 import { eventually } from '../helpers/eventually';
 import { OPENING, act, startCase } from '../helpers/handover-env';
@@ -93,14 +92,6 @@ async function startWorker(bundle: WorkflowBundleWithSourceMap): Promise<() => P
 }
 /** Workers still running, stopped in afterAll when a test failed half-way. */
 const running_ = new Set<() => Promise<void>>();
-
-async function cli(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = { out: (l) => out.push(l), err: (l) => err.push(l) };
-  const code = await runCli(argv, io);
-  return { code, out, err };
-}
 
 beforeAll(async () => {
   connection = await Connection.connect({ address: devServerAddress() });
