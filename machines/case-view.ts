@@ -3,6 +3,7 @@ import { getNextTransitions, type AnyMachineSnapshot } from 'xstate';
 import { EVENT_REGISTRY, type EventType } from './events';
 import type { Deadline, DeadlineKind, HandoverContext } from './handover';
 import type { Role } from './roles';
+import { areaStage, type AreaStage } from './residential-areas';
 
 export const STAGES = ['survey', 'planAdjustment', 'workPlan', 'agreement', 'implementation', 'handedOver', 'completed'] as const;
 export type Stage = (typeof STAGES)[number];
@@ -133,7 +134,25 @@ export interface CaseProjection {
   overdue: boolean;
   /** Every deadline the case has had, fired ones included, with its status. */
   deadlines: DeadlineView[];
+  /** §二(一), a case with several residential areas: where each area's community set-up stands (absent for one area). */
+  areas?: AreaView[];
 }
+
+export interface AreaView {
+  name: string;
+  people?: number;
+  stage: AreaStage;
+  stageLabel: { zh: string; en: string };
+  establishedOn?: string;
+}
+
+const AREA_STAGE_LABELS: Record<AreaStage, { zh: string; en: string }> = {
+  choosingSetup: { zh: '确定组建方式', en: 'choosing set-up' },
+  establishing: { zh: '设立社区', en: 'establishing' },
+  electing: { zh: '选举居委会', en: 'electing committee' },
+  merging: { zh: '并入相邻社区', en: 'merging' },
+  established: { zh: '已组建', en: 'established' },
+};
 
 const KIND_LABELS: Record<DeadlineKind, { zh: string; en: string }> = {
   negotiationReminder: { zh: '协商催办', en: 'negotiation reminder' },
@@ -218,5 +237,13 @@ export function projectContext(stage: Stage, context: HandoverContext, now: numb
     responsibility: responsibilityOf(context, today),
     overdue: isOverdue(context),
     deadlines,
+    ...(context.areas
+      ? {
+          areas: context.areas.map((a) => {
+            const s = areaStage(a);
+            return { name: a.name, ...(a.people !== undefined ? { people: a.people } : {}), stage: s, stageLabel: AREA_STAGE_LABELS[s], ...(a.establishedOn ? { establishedOn: a.establishedOn } : {}) };
+          }),
+        }
+      : {}),
   };
 }

@@ -73,6 +73,10 @@ export const ProjectionSchema = z
     inTransition: z.boolean(),
     responsibility: z.object({ party: z.string(), since: z.string().optional(), reason: LocalizedSchema }),
     overdue: z.boolean(),
+    /** A case with several residential areas: each area's community set-up (§二(一)). */
+    areas: z
+      .array(z.object({ name: z.string(), people: z.number().optional(), stage: z.string(), stageLabel: LocalizedSchema, establishedOn: z.string().optional() }))
+      .optional(),
     deadlines: z.array(
       z.object({
         kind: z.string(),

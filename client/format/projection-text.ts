@@ -24,6 +24,13 @@ export function projectionLines(p: CaseProjection, lang: Lang): string[] {
     `${L(lang, '信访维稳责任', 'Responsibility')}${L(lang, '：', ': ')}${ROLE_NAMES[p.responsibility.party][lang]} — ${p.responsibility.reason[lang]}`,
     `${L(lang, '逾期', 'Overdue')}${L(lang, '：', ': ')}${p.overdue ? L(lang, '是', 'yes') : L(lang, '否', 'no')}`,
   ];
+  if (p.areas) {
+    lines.push(`${L(lang, '各职工家属区社区组建（§二(一)）', 'Each residential area (§二(一))')}${L(lang, '：', ':')}`);
+    for (const a of p.areas) {
+      const people = a.people !== undefined ? L(lang, `，${a.people} 人`, `, ${a.people} people`) : '';
+      lines.push(`  ${a.name}${people}: ${a.stageLabel[lang]}${a.establishedOn ? ` ${a.establishedOn}` : ''}`);
+    }
+  }
   if (p.deadlines.length) {
     lines.push(`${L(lang, '全部期限', 'Every deadline')}${L(lang, '：', ':')}`);
     for (const d of p.deadlines) lines.push(`  [${STATUS[d.status]![lang]}] ${d.label[lang]}: ${d.explanation[lang]}`);

@@ -7,7 +7,8 @@ import { handoverMachine, type HandoverInput } from '../../machines/handover';
 import { handoverMachine_168_2017_2 } from '../../machines/versions/168-2017.2';
 import { checkDecision, type Refusal } from '../../machines/decide';
 import { deadlineOf } from '../../machines/calendar';
-import { stageOf, countsAsComplete } from '../../machines/case-view';
+import { stageOf, countsAsComplete, projectContext } from '../../machines/case-view';
+import { projectionLines } from '../../client/format/projection-text';
 import { CASE_REF_PATTERN, areaInput, caseIdFor, caseIdOf, legacyCaseIdFor, parseCaseId, parseCaseOpening, type CaseOpening } from '../../machines/case-input';
 import { DISTRICTS, DISTRICT_CODES, districtOfCode } from '../../machines/districts';
 import { creditCodeCheckChar } from '../../machines/credit-code';
@@ -289,6 +290,23 @@ describe('two areas in one district: one case, each area its own community set-u
     expect(c.context.community.establishedOn).toBe('2017-12-20');
     expect(c.context.handedOverOn).toBe('2017-12-20');
     expect(c.stage).toBe('completed');
+  });
+
+  it('shows each area\'s set-up in the one projection of the case (API, CLI, console)', () => {
+    const c = new Case(partiesOf(jiangbei!), inputOf(jiangbei!)).toImplementation();
+    c.send('COMMUNITY_SETUP_DECIDED', 'township', '2017-11-02', { ...elect, area: DASHIBA });
+    c.send('COMMUNITY_ESTABLISHED', 'township', '2017-11-03', { communityName: '大石坝社区', area: DASHIBA });
+    c.send('COMMUNITY_SETUP_DECIDED', 'township', '2017-11-06', { ...merge, area: GUANYINQIAO });
+    c.send('COMMUNITY_MERGED', 'township', '2017-11-07', { intoCommunity: '观音桥社区', approvalRef: '江北府〔2017〕9号', area: GUANYINQIAO });
+    const p = projectContext(c.stage, c.context, c.now);
+    expect(p.areas).toEqual([
+      { name: DASHIBA, people: 3200, stage: 'electing', stageLabel: { zh: '选举居委会', en: 'electing committee' } },
+      { name: GUANYINQIAO, people: 1200, stage: 'established', stageLabel: { zh: '已组建', en: 'established' }, establishedOn: '2017-11-07' },
+    ]);
+    expect(projectionLines(p, 'zh')).toEqual(expect.arrayContaining(['各职工家属区社区组建（§二(一)）：', `  ${DASHIBA}，3200 人: 选举居委会`, `  ${GUANYINQIAO}，1200 人: 已组建 2017-11-07`]));
+    const [, yubei] = validatePlanRows(header, PLAN).cases.map((x) => x.opening);
+    const one = new Case(partiesOf(yubei!), inputOf(yubei!));
+    expect(projectContext(one.stage, one.context, one.now)).not.toHaveProperty('areas');
   });
 
   it('refuses a decision dated before an area\'s recorded set-up (a record is kept in date order)', () => {
