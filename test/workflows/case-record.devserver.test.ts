@@ -6,6 +6,7 @@ import { startDevHarness, startCase, OPENING, type CaseHarness } from '../helper
 import { PARTIES, SURVEY, freshCreditCode, orgFor } from '../helpers/decisions';
 import { eventually } from '../helpers/eventually';
 import { recordHistory } from '../helpers/histories';
+import { settledHistoryLength } from '../helpers/settled-history';
 import { caseRecord, caseState, caseTimeline, sendDecision } from '../../client/cases';
 import { caseListQuery, caseRow, latestRows } from '../../client/case-list';
 import { CaseClosedError, DecisionRefusedError, RequestIdConflictError } from '../../client/errors';
@@ -13,7 +14,7 @@ import { shanghaiDate } from '../../machines/calendar';
 import type { EventType } from '../../machines/events';
 import type { CaseParties, Role } from '../../machines/roles';
 import { CARRIED_INPUT_BUDGET_BYTES, RECENT_REQUESTS_BUDGET_BYTES, UPDATE_REPLY_BUDGET_BYTES, jsonBytes } from '../../workflows/budget';
-import { unrecordedEntriesQuery, type DecisionReply, type DecisionRequest } from '../../workflows/messages';
+import type { DecisionReply, DecisionRequest } from '../../workflows/messages';
 import type { CaseRecordEntry } from '../../activities/case-record/store';
 
 const taskQueue = `case-record-${process.pid}`;
@@ -225,8 +226,7 @@ describe('dev server: the case record and request identity', () => {
     // A decision that notifies nobody, so nothing else is still being written when the history is read.
     await sendDecision(h.client, caseId, request(parties, 'NEW_TASK_REPORTED', 'enterprise', { description: '原来的' }, 'trace-1'), { record: false });
     // The reply comes before the store acknowledged the entry: wait for that write to finish first.
-    await eventually(async () => expect(await handle.query(unrecordedEntriesQuery)).toEqual([]));
-    const before = (await handle.fetchHistory()).events!.length;
+    const before = await settledHistoryLength(handle);
     await expect(
       sendDecision(h.client, caseId, request(parties, 'NEW_TASK_REPORTED', 'enterprise', { description: '不同的' }, 'trace-1'), { record: false }),
     ).rejects.toBeInstanceOf(RequestIdConflictError);
