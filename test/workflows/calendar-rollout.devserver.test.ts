@@ -5,7 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import { Outbox } from '../../activities/outbox';
 import type { NoticeFile } from '../../machines/calendar';
@@ -15,7 +15,7 @@ import { PARTIES, freshCreditCode } from '../helpers/decisions';
 import { eventually } from '../helpers/eventually';
 import { OPENING, act, startCase } from '../helpers/handover-env';
 import { devServerAddress } from '../helpers/servers';
-import { workflowBundle } from '../helpers/worker';
+import { startStoppableWorker, stopStartedWorkers, workflowBundle } from '../helpers/worker';
 import { bundleWithNotice } from './calendar-fixture';
 
 /**
@@ -74,24 +74,14 @@ let dataDir: string;
 const savedEnv = { ...process.env };
 
 async function startWorker(bundle: WorkflowBundleWithSourceMap): Promise<() => Promise<void>> {
-  const worker = await Worker.create({
+  return startStoppableWorker({
     connection: native,
     taskQueue: TASK_QUEUE,
     workflowBundle: bundle,
     activities: createActivities({ dataDir, outbox, client }),
     maxCachedWorkflows: 0, // no sticky queue: worker B takes the case over at once
   });
-  const running = worker.run();
-  const stop = async () => {
-    running_.delete(stop);
-    worker.shutdown();
-    await running;
-  };
-  running_.add(stop);
-  return stop;
 }
-/** Workers still running, stopped in afterAll when a test failed half-way. */
-const running_ = new Set<() => Promise<void>>();
 
 beforeAll(async () => {
   connection = await Connection.connect({ address: devServerAddress() });
@@ -104,7 +94,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const stop of [...running_]) await stop().catch(() => undefined);
+  await stopStartedWorkers();
   process.env = savedEnv;
   outbox?.close();
   await native?.close();

@@ -18,7 +18,7 @@ import { PARTIES, freshCreditCode } from '../helpers/decisions';
 import { eventually } from '../helpers/eventually';
 import { OPENING, act, startCase, today } from '../helpers/handover-env';
 import { timeSkippingEnv } from '../helpers/servers';
-import { workflowBundle } from '../helpers/worker';
+import { startStoppableWorker, stopStartedWorkers, workflowBundle } from '../helpers/worker';
 import { bundleWithNotice } from './calendar-fixture';
 
 const NEXT = CALENDAR_VERSION + 1;
@@ -52,7 +52,7 @@ const TASK_QUEUE = 'calendar-upgrade';
 
 /** A worker on the test server with real activities; the same data folder and outbox for A and B. */
 async function startWorker(workflowBundle: WorkflowBundleWithSourceMap): Promise<() => Promise<void>> {
-  const worker = await Worker.create({
+  return startStoppableWorker({
     connection: env.nativeConnection,
     taskQueue: TASK_QUEUE,
     workflowBundle,
@@ -60,17 +60,7 @@ async function startWorker(workflowBundle: WorkflowBundleWithSourceMap): Promise
     // No sticky queue: the test server would keep sending the case's tasks to worker A after it stopped.
     maxCachedWorkflows: 0,
   });
-  const running = worker.run();
-  const stop = async () => {
-    running_.delete(stop);
-    worker.shutdown();
-    await running;
-  };
-  running_.add(stop);
-  return stop;
 }
-/** Workers still running, stopped in afterAll when a test failed half-way. */
-const running_ = new Set<() => Promise<void>>();
 
 beforeAll(async () => {
   env = await timeSkippingEnv();
@@ -79,7 +69,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const stop of [...running_]) await stop().catch(() => undefined);
+  await stopStartedWorkers();
   outbox?.close();
   await env?.teardown();
 });
