@@ -50,4 +50,11 @@ describe('handover notifications --as on the dev server', () => {
     expect(text.out[0]).toBe('1 notification');
     expect(text.out[1]).toContain(`${caseId}  negotiation reminder §三(二)  → township (sub-district office), parent group company  pending`);
   });
+
+  it('finds a case by its bare credit code on the server, as the other case commands do', async () => {
+    const code = caseId.replace(/^handover-/, '').split('-')[0]!;
+    const byCode = await cli('--json', 'notifications', code);
+    expect(byCode.err).toEqual([]);
+    expect((JSON.parse(byCode.out.join('\n')) as { items: Array<{ caseId: string }> }).items.map((n) => n.caseId)).toEqual([caseId]);
+  });
 });

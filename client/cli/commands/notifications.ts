@@ -3,11 +3,13 @@
 // client/notifications.ts (and client/todo.ts `inbox` for `--as`, as the API's 我的通知 does).
 import type { Command } from 'commander';
 import { DELIVERY_STATES, type DeliveryState } from '../../../activities/outbox';
+import { resolveCaseId } from '../../case-ref';
 import { caseState } from '../../cases';
 import { withClient } from '../../connect';
 import { notificationListLines } from '../../format/notification-text';
 import { listNotifications, openOutbox, type NotificationView } from '../../notifications';
 import { inbox } from '../../todo';
+import { parseCaseId } from '../../../machines/case-input';
 import { districtOfOrg, type CaseParties } from '../../../machines/roles';
 import { t } from '../i18n';
 import type { CliContext } from '../main';
@@ -43,7 +45,7 @@ export function registerNotificationCommands(program: Command, ctx: CliContext):
       const state = deliveryState(opts.state);
       const after = intOption(opts.after, '--after', 0, Number.MAX_SAFE_INTEGER);
       const limit = intOption(opts.limit, '--limit', 1, 1000) ?? 100;
-      const caseId = ref === undefined ? undefined : caseRef(ref);
+      const caseId = ref === undefined ? undefined : await outboxCaseId(ref);
       const actor = opts.as === undefined ? undefined : parseActor(opts.as);
       const { json, lang: out } = ctx.globals();
       const outbox = openOutbox();
@@ -73,6 +75,14 @@ export function registerNotificationCommands(program: Command, ctx: CliContext):
         await outbox.close();
       }
     });
+}
+
+/** The case id the outbox files a case's rows under. A reference without the district's code (a bare credit code) is
+ * resolved on the server to the enterprise's case, as `handover status` does. */
+async function outboxCaseId(ref: string): Promise<string> {
+  const id = caseRef(ref);
+  const parsed = parseCaseId(id);
+  return parsed && parsed.district === undefined ? withClient((client) => resolveCaseId(client, ref)) : id;
 }
 
 function deliveryState(value: string | undefined): DeliveryState | undefined {
