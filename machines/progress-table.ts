@@ -143,13 +143,17 @@ export function stageText(c: CaseSnapshotView, lang: Lang): string {
  * One row of the progress table. With `now` (the table's instant) its responsibility, agreement status and missed
  * deadlines come from the one projection of the case (machines/case-view.ts projectCase), as the API, CLI and console show them.
  */
+/** Deadline kinds a row does not list among its missed deadlines. */
+const LISTED_ELSEWHERE: ReadonlySet<string> = new Set(['agreement', 'cityTarget', 'agreementReminder', 'negotiationReminder']);
+
 export function progressRow(c: CaseSnapshotView, no: number, lang: Lang, now?: number): ProgressRow {
   const x = c.context;
   const next = c.nextDeadline?.deadline;
   const p = now === undefined ? undefined : projectContext(c.stage, x, now);
   const responsible = p?.responsibility.party ?? c.responsibility;
   const agreementMissed = p ? p.overdue || p.deadlines.some((d) => d.kind === 'agreement' && d.status === 'missed') : c.overdue;
-  const missed = (p?.deadlines ?? []).filter((d) => d.status === 'missed' && d.kind !== 'agreement' && d.kind !== 'cityTarget').map((d) => `${d.label[lang]} ${d.due}`);
+  // The agreement and the target have their own columns; a reminder shares its deadline's status and is not listed.
+  const missed = (p?.deadlines ?? []).filter((d) => d.status === 'missed' && !LISTED_ELSEWHERE.has(d.kind)).map((d) => `${d.label[lang]} ${d.due}`);
   return {
     no,
     district: x.parties.district,

@@ -78,11 +78,13 @@ async function readTable(path: string): Promise<{ header: string[]; rows: unknow
 }
 
 /** The rows the table should have now: one per case from its live state, in credit-code order. */
-async function expectedRows(): Promise<unknown[][]> {
+/** The rows the table should hold, from the cases' live state projected at the table's instant (its record's asOf). */
+async function expectedRows(recordFile: string): Promise<unknown[][]> {
+  const asOf = Date.parse(JSON.parse(readFileSync(recordFile, 'utf8')).asOf);
   const states = await Promise.all(CASES.map((c) => caseState(env.client, caseIdFor(c.creditCode, DISTRICT))));
   states.sort((a, b) => a.context.parties.creditCode.localeCompare(b.context.parties.creditCode));
   return states.map((s, i) => {
-    const row = progressRow(s, i + 1, 'zh');
+    const row = progressRow(s, i + 1, 'zh', asOf);
     return PROGRESS_COLUMNS.map((c) => row[c.key]);
   });
 }
@@ -148,7 +150,7 @@ describe('time-skipping server: the monthly progress table of a district', () =>
     await eventually(() => expect(existsSync(paths(first).json)).toBe(true));
     const t1 = await readTable(paths(first).xlsx);
     expect(t1.header).toEqual(PROGRESS_COLUMNS.map((c) => c.zh));
-    expect(t1.rows).toEqual(await expectedRows());
+    expect(t1.rows).toEqual(await expectedRows(paths(first).json));
     expect(t1.rows.map((r) => r[6])).toEqual(['工作方案（协商中）', '摸排（摸排中）', '摸排（摸排中）']);
     const record1 = JSON.parse(readFileSync(paths(first).json, 'utf8'));
     expect(record1).toMatchObject({ district: DISTRICT, month: first, reportDate: day1.date, total: 3, completed: 0, allComplete: false });
@@ -180,7 +182,7 @@ describe('time-skipping server: the monthly progress table of a district', () =>
     await sleepUntil(reportDayOf(second, RULE).at, 60_000);
     await eventually(() => expect(existsSync(paths(second).json)).toBe(true));
     const t2 = await readTable(paths(second).xlsx);
-    expect(t2.rows).toEqual(await expectedRows());
+    expect(t2.rows).toEqual(await expectedRows(paths(second).json));
     // Case 2 agreed its plan a month ago: 10 working days have passed without an agreement.
     expect(t2.rows.map((r) => r[6])).toEqual(['已完成', '移交协议（逾期已报请协调）', '摸排（摸排中）']);
     expect(t2.rows[1]![7]).not.toBe(''); // 工作方案达成日期
