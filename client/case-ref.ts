@@ -23,6 +23,9 @@ export class AmbiguousCaseError extends HandoverError {
   }
 }
 
+/** Direct lookups in flight at once for a bare credit code (one per district otherwise). */
+const LOOKUPS_AT_ONCE = 8;
+
 async function exists(client: Client, workflowId: string): Promise<boolean> {
   try {
     await client.workflow.getHandle(workflowId).describe();
@@ -44,7 +47,16 @@ export async function resolveCaseId(client: Client, ref: string): Promise<string
   if (!parsed || parsed.district) return id;
   if (await exists(client, id)) return id;
   const candidates = DISTRICTS.map((d) => caseIdFor(parsed.creditCode, d));
-  const found = (await Promise.all(candidates.map(async (c) => ((await exists(client, c)) ? c : undefined)))).filter((c): c is string => !!c);
+  const found: string[] = [];
+  // A few at a time, and every call settled before an error is passed on: no call keeps retrying in the background
+  // after the caller has its answer (and perhaps closed the connection).
+  for (let i = 0; i < candidates.length; i += LOOKUPS_AT_ONCE) {
+    const batch = candidates.slice(i, i + LOOKUPS_AT_ONCE);
+    const settled = await Promise.allSettled(batch.map((c) => exists(client, c)));
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    settled.forEach((r, j) => (r as PromiseFulfilledResult<boolean>).value && found.push(batch[j]!));
+  }
   if (found.length === 1) return found[0]!;
   if (found.length > 1) throw new AmbiguousCaseError(ref, found);
   return id;
