@@ -290,11 +290,14 @@ describeCluster('Temporal cluster on PostgreSQL (four service processes, several
       const state = await caseState(client, caseId);
       expect(state.decisions).toBe(ROAD.length);
       expect(state.stage).toBe('implementation');
-      // Every acknowledged decision is in the case record once, under the seq its reply gave.
-      const entries = await recordedDecisions(caseId);
+      // Every acknowledged decision is in the case record once, under the seq its reply gave (the record is written
+      // just after the reply: wait for the last writes).
       const mine = acknowledged.filter((a) => a.caseId === caseId);
-      expect(entries.map((e) => e.requestId).sort()).toEqual(mine.map((a) => a.requestId).sort());
-      for (const a of mine) expect(entries.find((e) => e.requestId === a.requestId)?.seq).toBe(a.seq);
+      await eventually(async () => {
+        const entries = await recordedDecisions(caseId);
+        expect(entries.map((e) => e.requestId).sort()).toEqual(mine.map((a) => a.requestId).sort());
+        for (const a of mine) expect(entries.find((e) => e.requestId === a.requestId)?.seq).toBe(a.seq);
+      }, 60_000);
     }
     // And once in the database itself, whatever the retries.
     const rows = await pool.query<{ request_id: string; n: string }>(
