@@ -1,7 +1,7 @@
 // 待办 / 已办 / 通知 for one signed-in user, over the shared client API: the cases where the user may act now
 // (sorted by the nearest deadline, days left counted in working days where the rule counts them), the decisions the
 // user took, and the outbox notifications addressed to the user's role and organisation.
-import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { AnyStateMachine } from 'xstate';
 import { isWorkingDay, shanghaiDate } from '../machines/calendar';
 import { parseCaseId } from '../machines/case-input';
@@ -61,6 +61,8 @@ export interface TodoList {
   items: TodoItem[];
   /** More running cases were visible than were looked at (`scanLimit`). */
   truncated: boolean;
+  /** Running cases that did not answer within `queryTimeoutMs` (no worker for them just now); not listed. */
+  unanswered: number;
 }
 
 export interface TodoOptions {
@@ -72,6 +74,10 @@ export interface TodoOptions {
   scanLimit?: number;
   /** Cases asked at once; default 8. */
   concurrency?: number;
+  /** How long one case may take to answer (its worker may be down); default 5 s. */
+  queryTimeoutMs?: number;
+  /** Stops asking further cases once fired (the page was closed). */
+  signal?: AbortSignal;
   now?: number;
 }
 
@@ -193,7 +199,7 @@ export async function todoList(client: Client, actor: Actor, opts: TodoOptions):
   const scanLimit = opts.scanLimit ?? 500;
   // Only the stages where the role may act (one visibility query), not every visible case asked one by one.
   const stages = stagesWhereRoleActs(actor.role);
-  if (stages && stages.length === 0) return { today, items: [], truncated: false };
+  if (stages && stages.length === 0) return { today, items: [], truncated: false, unanswered: 0 };
   const query = `${caseListQuery({ scope: opts.scope })} AND ExecutionStatus = 'Running'${stages ? ` AND ${stageClause(stages)}` : ''}`;
   const rows: Array<{ caseId: string; enterprise?: string }> = [];
   let truncated = false;
@@ -210,22 +216,28 @@ export async function todoList(client: Client, actor: Actor, opts: TodoOptions):
     rows.push({ caseId: r.caseId, enterprise: r.enterprise });
   }
   const items: TodoItem[] = [];
+  let unanswered = 0;
   let next = 0;
+  const queryTimeoutMs = opts.queryTimeoutMs ?? 5_000;
   const worker = async () => {
-    while (next < rows.length) {
+    while (next < rows.length && !opts.signal?.aborted) {
       const row = rows[next++]!;
       try {
-        const [state, byRole] = await Promise.all([caseState(client, row.caseId), caseActions(client, row.caseId, actor.role)]);
+        // A case whose worker is down would hold its query (and the whole list) open: each case gets a deadline.
+        const [state, byRole] = await client.withDeadline(Date.now() + queryTimeoutMs, () =>
+          Promise.all([caseState(client, row.caseId), caseActions(client, row.caseId, actor.role)]),
+        );
         const item = todoItem(actor, state, byRole[actor.role] ?? [], today, row);
         if (item) items.push(item);
-      } catch {
-        // A case that closed between the list and the query has nothing to do.
+      } catch (err) {
+        // A case that closed between the list and the query has nothing to do; one that did not answer is counted.
+        if (!(err instanceof WorkflowNotFoundError) && !/completed|closed/i.test(String((err as Error)?.message))) unanswered++;
       }
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.concurrency ?? 8, rows.length)) }, worker));
   items.sort(compareTodo);
-  return { today, items, truncated };
+  return { today, items, truncated, unanswered };
 }
 
 /** One audit-log line, as far as 已办 reads it (client/api/audit.ts AuditRecord). */
@@ -305,6 +317,8 @@ export interface InboxOptions {
   partiesOf?: (caseId: string) => Promise<CaseParties | undefined>;
   /** Rows read from the outbox, at most (newest kept); default 2000. */
   scanLimit?: number;
+  /** Stops asking cases for their parties once fired (the page was closed). */
+  signal?: AbortSignal;
 }
 
 /**
@@ -330,6 +344,7 @@ export async function inbox(outbox: OutboxStore, actor: Actor, opts: InboxOption
     const cache = new Map<string, boolean>();
     const kept: NotificationView[] = [];
     for (const r of rows) {
+      if (opts.signal?.aborted) break;
       if (!cache.has(r.caseId)) {
         const parties = partiesOf ? await partiesOf(r.caseId).catch(() => undefined) : undefined;
         cache.set(r.caseId, !!parties && !organisationMismatch(actor.role, actor.org, parties));

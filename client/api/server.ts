@@ -23,6 +23,7 @@ import { decisionRoutes } from './routes/decisions';
 import { metaRoutes } from './routes/meta';
 import { reportRoutes } from './routes/reports';
 import { todoRoutes } from './routes/todo';
+import { cancelCallsOnAbort } from './call-cancel';
 
 export type { ApiDeps } from './route-context';
 /** An error the API answers with (client/api/api-error.ts). */
@@ -111,6 +112,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     () => new ApiError(401, 'unauthenticated', NOT_SIGNED_IN),
   );
   session.register(app);
+
+  cancelCallsOnAbort(app, deps.client);
 
   // The rooms of the API, each a plugin over the same context (deps, signed-in user, visible case, audit).
   const ctx = routeContext(deps);

@@ -93,6 +93,7 @@ export const TEXT = {
   onePerLine: { zh: '每行一项', en: 'one per line' },
   back: { zh: '← 返回案件列表', en: '← Back to cases' },
   closed: { zh: '已结案', en: 'closed' },
+  unanswered: { zh: '个案件暂时无法读取（其工作进程未响应），未列入', en: 'case(s) did not answer just now (their worker is not responding) and are not listed' },
   truncated: { zh: '结果过多，仅显示前一部分；请缩小筛选范围', en: 'too many results; only the first ones are shown, narrow the filter' },
   fieldErrors: { zh: '请更正标出的字段', en: 'please correct the marked fields' },
 };

@@ -14,6 +14,7 @@ import { doneFromRecord, doneList, inbox, todoList } from '../../todo';
 import { listScope, userDistrict } from '../access';
 import type { RouteContext } from '../route-context';
 import { LocalizedSchema, bearer, errors } from '../schemas';
+import { abortSignalOf } from '../call-cancel';
 
 const TodoDeadlineSchema = z.object({
   kind: z.string(),
@@ -38,7 +39,7 @@ const TodoItemSchema = z
     overdue: z.boolean(),
   })
   .meta({ id: 'TodoItem' });
-const TodoListSchema = z.object({ today: z.string(), items: z.array(TodoItemSchema), truncated: z.boolean() });
+const TodoListSchema = z.object({ today: z.string(), items: z.array(TodoItemSchema), truncated: z.boolean(), unanswered: z.number().int() });
 const DoneItemSchema = z.object({
   at: z.string(),
   caseId: z.string(),
@@ -88,7 +89,7 @@ export const todoRoutes: FastifyPluginAsync<RouteContext> = async (app, ctx) => 
     },
     async (req) => {
       const user = who(req);
-      return todoList(deps.client, user, { scope: listScope(user), ...(user.role === 'parentGroup' ? { parentGroup: user.org } : {}) });
+      return todoList(deps.client, user, { scope: listScope(user), signal: abortSignalOf(req), ...(user.role === 'parentGroup' ? { parentGroup: user.org } : {}) });
     },
   );
 
@@ -114,11 +115,16 @@ export const todoRoutes: FastifyPluginAsync<RouteContext> = async (app, ctx) => 
     },
   );
 
+  /** How long one case may take to name its parties for a notification's addressee. */
+  const PARTIES_QUERY_MS = 5_000;
+
   async function myInbox(req: Parameters<RouteContext['who']>[0]) {
     const user = who(req);
     const items = await inbox(theOutbox(), user, {
       district: userDistrict(user),
-      partiesOf: async (caseId) => (await caseState(deps.client, caseId)).context.parties as CaseParties,
+      signal: abortSignalOf(req),
+      // A case that does not answer soon (its worker down) is left out rather than holding the list open.
+      partiesOf: async (caseId) => (await deps.client.withDeadline(Date.now() + PARTIES_QUERY_MS, () => caseState(deps.client, caseId))).context.parties as CaseParties,
     });
     const read = readMarks().readOf(user.name, items.map((i) => i.key));
     return { user, items: items.map((i) => ({ ...i, read: read.has(i.key), ...(read.has(i.key) ? { readAt: read.get(i.key)! } : {}) })) };

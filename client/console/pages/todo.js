@@ -30,7 +30,7 @@ export default async function todoPage({ app, api, h, lang, T, L, errorBanner })
     api('/api/todo/notifications?unread=true&limit=1').then((n) => setCount('notifications', n.unread), () => {});
     if (!data.items.length) return body.replaceChildren(h('p', { class: 'muted', 'data-testid': 'todo-empty' }, T('todoEmpty')));
     body.replaceChildren(
-      h('p', { class: 'muted' }, `${T('todoIntro')}（${T('today')} ${data.today}）${data.truncated ? ' — ' + T('truncated') : ''}`),
+      h('p', { class: 'muted' }, `${T('todoIntro')}（${T('today')} ${data.today}）${data.truncated ? ' — ' + T('truncated') : ''}${data.unanswered ? ` — ${data.unanswered} ${T('unanswered')}` : ''}`),
       h('ol', { class: 'todo-list', 'data-testid': 'todo-list' }, data.items.map((item) => todoCard(item))));
     return;
   }
