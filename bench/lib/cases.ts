@@ -1,5 +1,5 @@
 // Starting benchmark cases and driving them through the whole process, for the engine and for the baseline alike.
-import type { Client } from '@temporalio/client';
+import { ApplicationFailure, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { shanghaiDate } from '../../machines/calendar';
 import { caseIdFor } from '../../machines/case-input';
@@ -89,7 +89,17 @@ export async function decide(client: Client, c: BenchCase, step: number, occurre
     data: PAYLOADS[type],
     requestId: `${c.workflowId}-${step}`,
   };
-  return client.workflow.getHandle(c.workflowId).executeUpdate(decideUpdate, { args: [request], updateId: request.requestId }) as Promise<DecisionResult>;
+  const handle = client.workflow.getHandle(c.workflowId);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return (await handle.executeUpdate(decideUpdate, { args: [request], updateId: request.requestId })) as DecisionResult;
+    } catch (err) {
+      // The run is continuing as new (the engine's history limit): the next run takes the decision, as client/cases.ts sends it again.
+      const continuing = err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure && err.cause.type === 'Refused:caseContinuing';
+      if (!continuing || attempt >= 40) throw err;
+      await new Promise((r) => setTimeout(r, Math.min(50 * attempt, 500)));
+    }
+  }
 }
 
 /** A decision, retried (same request id, so applied once) when the Update call itself fails, e.g. times out on a busy machine. */
