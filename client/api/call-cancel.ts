@@ -1,6 +1,7 @@
 // A request's Temporal calls stop when nobody waits for them: a page closed while a read waits on a slow case (or an
 // API shutting down) must not leave calls running, and retrying, after it. A write (decision, import) is not cut
 // short by its caller going away; only the API's own close stops it.
+import { setMaxListeners } from 'node:events';
 import type { Client } from '@temporalio/client';
 import type { FastifyInstance, FastifyRequest, RouteHandlerMethod } from 'fastify';
 
@@ -30,6 +31,8 @@ export function cancelCallsOnAbort(app: FastifyInstance, client: Client): void {
     const handler = route.handler as RouteHandlerMethod;
     route.handler = async function (this: unknown, request, reply) {
       const ctrl = new AbortController();
+      // Every Temporal call of the request listens on the signal (the SDK never removes its listener): no limit.
+      setMaxListeners(0, ctrl.signal);
       signals.set(request, ctrl.signal);
       const done = client.withAbortSignal(ctrl.signal, async () => handler.call(this as never, request, reply));
       inFlight.set(request, { ctrl, read, done });

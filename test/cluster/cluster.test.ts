@@ -38,6 +38,7 @@ import type { DecisionReply } from '../../workflows/messages';
 import { OPENING } from '../helpers/handover-env';
 import { PARTIES, PAYLOADS, freshCreditCode, orgFor } from '../helpers/decisions';
 import { eventually } from '../helpers/eventually';
+import { settledHistoryLength } from '../helpers/settled-history';
 import { quietRuntime } from '../helpers/runtime';
 import { stopProcess } from '../../scripts/servers/dev-server';
 import type { TimerActivities } from './timer-workflow';
@@ -192,6 +193,8 @@ describeCluster('Temporal cluster on PostgreSQL (four service processes, several
     const handle = await startCase(client, { ...OPENING, creditCode }, { taskQueue });
     const caseId = handle.workflowId;
     await decide(caseId, creditCode, ROAD[0]!, `${caseId}-1`);
+    // The record write (scheduled with the reply) and the task it wakes belong to the first worker's part too.
+    await settledHistoryLength(client.workflow.getHandle(caseId));
     const first = await completedBy(caseId);
     const firstWorker = [...workers.keys()].find((name) => first.includes(identityOf(name)));
     expect(firstWorker).toBeDefined();
