@@ -1,5 +1,5 @@
 // Starting benchmark cases and driving them through the whole process, for the engine and for the baseline alike.
-import { ApplicationFailure, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { ApplicationFailure, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { shanghaiDate } from '../../machines/calendar';
 import { caseIdFor } from '../../machines/case-input';
@@ -95,7 +95,11 @@ export async function decide(client: Client, c: BenchCase, step: number, occurre
       return (await handle.executeUpdate(decideUpdate, { args: [request], updateId: request.requestId })) as DecisionResult;
     } catch (err) {
       // The run is continuing as new (the engine's history limit): the next run takes the decision, as client/cases.ts sends it again.
-      const continuing = err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure && err.cause.type === 'Refused:caseContinuing';
+      // On the Java time-skipping server an Update can also meet the run that just continued as new ("Completed
+      // workflow"); sent again, it reaches the next run.
+      const continuing =
+        (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure && err.cause.type === 'Refused:caseContinuing') ||
+        (err instanceof WorkflowNotFoundError && /completed/i.test(err.message));
       if (!continuing || attempt >= 40) throw err;
       await new Promise((r) => setTimeout(r, Math.min(50 * attempt, 500)));
     }
