@@ -213,7 +213,8 @@ describeCluster('Temporal cluster on PostgreSQL (four service processes, several
     for (const identity of later) expect(others).toContain(identity);
     // The other worker rebuilt the case from its history: the first decision's data is there.
     expect((await caseState(client, caseId)).context.survey?.totalPeople).toBe(3200);
-    expect((await recordedDecisions(caseId)).map((e) => e.requestId)).toEqual([`${caseId}-1`, `${caseId}-2`, `${caseId}-3`]);
+    // The record is written just after each reply: wait for the last write.
+    await eventually(async () => expect((await recordedDecisions(caseId)).map((e) => e.requestId)).toEqual([`${caseId}-1`, `${caseId}-2`, `${caseId}-3`]), 60_000);
   }, 120_000);
 
   it('records a case\'s notification once in the PostgreSQL outbox every worker shares, and the robot receives it once', async () => {
