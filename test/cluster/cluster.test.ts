@@ -272,6 +272,8 @@ describeCluster('Temporal cluster on PostgreSQL (four service processes, several
     await Promise.all(
       cases.map(async ({ caseId, creditCode }) => {
         for (let i = 0; i < ROAD.length; i++) {
+          // Once the kill has begun, the next decisions wait for it: the rest of the road runs on the survivor.
+          if (killing) await killing;
           const requestId = `${caseId}-load-${i + 1}`;
           const reply = await decideUntilAcknowledged(caseId, creditCode, ROAD[i]!, requestId, deadline);
           acknowledged.push({ caseId, requestId, seq: reply.seq });
