@@ -33,6 +33,7 @@ import { decisionFingerprint, sameFingerprint } from '../workflows/request-ident
 import { DISTRICT, ENTERPRISE_NAME, STAGE, OVERDUE } from '../workflows/search-attributes';
 import { pageLimit, type CaseRecordEntry, type CaseRecordPage, type CaseRecordStore } from '../activities/case-record/store';
 import { defaultCaseRecordStore } from './case-record';
+import { bothSettled } from './settled';
 import {
   CaseAlreadyExistsError,
   CaseClosedError,
@@ -187,7 +188,7 @@ function refusalCode(err: unknown): string | undefined {
 export async function caseState(client: Client, caseId: string): Promise<CaseState> {
   const handle = client.workflow.getHandle(caseId);
   try {
-    const [state, described] = await Promise.all([handle.query(caseStateQuery).catch((err: unknown) => err as Error), handle.describe()]);
+    const [state, described] = await bothSettled(handle.query(caseStateQuery).catch((err: unknown) => err as Error), handle.describe());
     const status = executionStatus(described.status.name);
     if (state instanceof Error) {
       // A run terminated (or failed) in the middle of a workflow task cannot answer queries: rebuild from where it started.

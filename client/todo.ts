@@ -15,6 +15,7 @@ import type { CaseRecordEntry } from '../activities/case-record/store';
 import { REGISTERED_DEFINITIONS } from '../workflows/definitions';
 import type { CaseState } from '../workflows/messages';
 import { caseActions, caseState } from './cases';
+import { bothSettled } from './settled';
 import { caseListQuery, caseRow } from './case-list';
 import type { Localized } from './errors';
 import { listNotifications, type NotificationView } from './notifications';
@@ -225,7 +226,7 @@ export async function todoList(client: Client, actor: Actor, opts: TodoOptions):
       try {
         // A case whose worker is down would hold its query (and the whole list) open: each case gets a deadline.
         const [state, byRole] = await client.withDeadline(Date.now() + queryTimeoutMs, () =>
-          Promise.all([caseState(client, row.caseId), caseActions(client, row.caseId, actor.role)]),
+          bothSettled(caseState(client, row.caseId), caseActions(client, row.caseId, actor.role)),
         );
         const item = todoItem(actor, state, byRole[actor.role] ?? [], today, row);
         if (item) items.push(item);
