@@ -72,6 +72,9 @@ export async function startHarness(opts: {
   };
 }
 
+/** How long a dev harness waits before closing its client connection (see stop()). */
+const RETRY_SETTLE_MS = 1_500;
+
 /**
  * A harness on the suite's dev server with its own connections; `stop()` closes them too. With `cliEnv`,
  * TEMPORAL_ADDRESS and HANDOVER_TASK_QUEUE point the in-process CLI at it until `stop()`.
@@ -92,6 +95,9 @@ export async function startDevHarness(taskQueue: string, opts: { cliEnv?: boolea
       if (opts.cliEnv) process.env = saved;
       await h.stop();
       await native.close();
+      // A call the SDK is about to send again (its gRPC retry) would throw from its timer once the channel is shut,
+      // failing whichever test file runs next in this jest worker: let such retries run out first.
+      await new Promise((r) => setTimeout(r, RETRY_SETTLE_MS));
       await connection.close();
     },
   };
