@@ -34,6 +34,7 @@ import { DISTRICT, ENTERPRISE_NAME, STAGE, OVERDUE } from '../workflows/search-a
 import { pageLimit, type CaseRecordEntry, type CaseRecordPage, type CaseRecordStore } from '../activities/case-record/store';
 import { defaultCaseRecordStore } from './case-record';
 import { bothSettled } from './settled';
+import { sendAgainWhileContinuing } from './continuing';
 import {
   CaseAlreadyExistsError,
   CaseClosedError,
@@ -153,35 +154,13 @@ export async function sendDecision(client: Client, caseId: string, request: Deci
       return { ...summary, seq: earlier.seq, requestId: request.requestId, duplicate: true };
     }
   }
-  for (let attempt = 1; ; attempt++) {
-    try {
-      // No update id from the request id: Temporal would answer a repeat with the first reply (duplicate: false) and a
-      // reused id with another decision with the first outcome. The workflow decides, by the request id and fingerprint.
-      return await handle.executeUpdate(decideUpdate, { args: [request] });
-    } catch (err) {
-      // The run is continuing as new: the next run takes the decision (nothing was applied or written).
-      // …or the server holds as many of the case's updates in flight as it allows (10 by default): wait a moment.
-      if ((refusalCode(err) === 'caseContinuing' || tooManyInFlight(err)) && attempt < CONTINUING_ATTEMPTS) {
-        await new Promise((r) => setTimeout(r, Math.min(50 * attempt, 500)));
-        continue;
-      }
-      throw await translateDecisionError(client, err, caseId, request);
-    }
+  try {
+    // No update id from the request id: Temporal would answer a repeat with the first reply (duplicate: false) and a
+    // reused id with another decision with the first outcome. The workflow decides, by the request id and fingerprint.
+    return await sendAgainWhileContinuing(() => handle.executeUpdate(decideUpdate, { args: [request] }));
+  } catch (err) {
+    throw await translateDecisionError(client, err, caseId, request);
   }
-}
-
-/** How often a decision is sent again while its case moves to its next run (a few seconds in all). */
-const CONTINUING_ATTEMPTS = 40;
-
-function tooManyInFlight(err: unknown): boolean {
-  const e = err as { code?: number; cause?: { code?: number; details?: string }; details?: string };
-  const code = e?.code ?? e?.cause?.code;
-  return code === 8 /* RESOURCE_EXHAUSTED */ && /in-flight updates/.test(`${e?.details ?? ''} ${e?.cause?.details ?? ''} ${(err as Error)?.message ?? ''}`);
-}
-
-function refusalCode(err: unknown): string | undefined {
-  if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) return (err.cause.details?.[0] as CaseRefusal | undefined)?.code;
-  return undefined;
 }
 
 /** The case's state; `status` is the real one when its run did not end by completing (failed, terminated…). */

@@ -168,6 +168,11 @@ const KIND_LABELS: Record<DeadlineKind, { zh: string; en: string }> = {
 /** The deadline each reminder reminds of. */
 const REMINDS: Partial<Record<DeadlineKind, DeadlineKind>> = { negotiationReminder: 'negotiationEscalation', agreementReminder: 'agreement' };
 
+/** The deadline a reminder reminds of; undefined for a deadline that is not a reminder. */
+export function remindsOf(kind: DeadlineKind): DeadlineKind | undefined {
+  return REMINDS[kind];
+}
+
 /** What met each kind of deadline, from the case's record (undefined: not met yet). */
 function metOn(context: HandoverContext, kind: DeadlineKind): string | undefined {
   switch (kind) {

@@ -2,7 +2,7 @@
 // The notice does not reproduce 附件2; these are the columns a city bureau asks for. Pure: the
 // states are queried elsewhere (activities/reports) and handed in.
 import { yearlyCount } from './bounded-context';
-import { STAGES, STAGE_LABELS, countsAsComplete, projectContext, type Stage } from './case-view';
+import { STAGES, STAGE_LABELS, countsAsComplete, projectContext, remindsOf, type Stage } from './case-view';
 import type { Deadline, HandoverContext } from './handover';
 import { DEADLINE_LABELS, stateLabel } from './labels';
 
@@ -143,9 +143,6 @@ export function stageText(c: CaseSnapshotView, lang: Lang): string {
  * One row of the progress table. With `now` (the table's instant) its responsibility, agreement status and missed
  * deadlines come from the one projection of the case (machines/case-view.ts projectCase), as the API, CLI and console show them.
  */
-/** Deadline kinds a row does not list among its missed deadlines. */
-const LISTED_ELSEWHERE: ReadonlySet<string> = new Set(['agreement', 'cityTarget', 'agreementReminder', 'negotiationReminder']);
-
 export function progressRow(c: CaseSnapshotView, no: number, lang: Lang, now?: number): ProgressRow {
   const x = c.context;
   const next = c.nextDeadline?.deadline;
@@ -153,7 +150,7 @@ export function progressRow(c: CaseSnapshotView, no: number, lang: Lang, now?: n
   const responsible = p?.responsibility.party ?? c.responsibility;
   const agreementMissed = p ? p.overdue || p.deadlines.some((d) => d.kind === 'agreement' && d.status === 'missed') : c.overdue;
   // The agreement and the target have their own columns; a reminder shares its deadline's status and is not listed.
-  const missed = (p?.deadlines ?? []).filter((d) => d.status === 'missed' && !LISTED_ELSEWHERE.has(d.kind)).map((d) => `${d.label[lang]} ${d.due}`);
+  const missed = (p?.deadlines ?? []).filter((d) => d.status === 'missed' && d.kind !== 'agreement' && d.kind !== 'cityTarget' && !remindsOf(d.kind)).map((d) => `${d.label[lang]} ${d.due}`);
   return {
     no,
     district: x.parties.district,

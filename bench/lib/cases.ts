@@ -1,5 +1,6 @@
 // Starting benchmark cases and driving them through the whole process, for the engine and for the baseline alike.
-import { ApplicationFailure, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { sendAgainWhileContinuing } from '../../client/continuing';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { shanghaiDate } from '../../machines/calendar';
 import { caseIdFor } from '../../machines/case-input';
@@ -90,20 +91,12 @@ export async function decide(client: Client, c: BenchCase, step: number, occurre
     requestId: `${c.workflowId}-${step}`,
   };
   const handle = client.workflow.getHandle(c.workflowId);
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return (await handle.executeUpdate(decideUpdate, { args: [request], updateId: request.requestId })) as DecisionResult;
-    } catch (err) {
-      // The run is continuing as new (the engine's history limit): the next run takes the decision, as client/cases.ts sends it again.
-      // On the Java time-skipping server an Update can also meet the run that just continued as new ("Completed
-      // workflow"); sent again, it reaches the next run.
-      const continuing =
-        (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure && err.cause.type === 'Refused:caseContinuing') ||
-        (err instanceof WorkflowNotFoundError && /completed/i.test(err.message));
-      if (!continuing || attempt >= 40) throw err;
-      await new Promise((r) => setTimeout(r, Math.min(50 * attempt, 500)));
-    }
-  }
+  // On the Java time-skipping server an Update can also meet the run that just continued as new ("Completed
+  // workflow"); sent again, it reaches the next run.
+  return (await sendAgainWhileContinuing(
+    () => handle.executeUpdate(decideUpdate, { args: [request], updateId: request.requestId }),
+    (err) => err instanceof WorkflowNotFoundError && /completed/i.test(err.message),
+  )) as DecisionResult;
 }
 
 /** A decision, retried (same request id, so applied once) when the Update call itself fails, e.g. times out on a busy machine. */
