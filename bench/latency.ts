@@ -1,9 +1,10 @@
 // Benchmark 2, decision latency against the floor: p50/p95/p99 of one decision (the Update `decide` round trip
 // until the reply is back) and decisions/s on the dev server at 1, 10 and 100 concurrent senders, for the engine
 // and for the floor (bench/floor/workflow.ts: the same Update doing nothing), in the same process on the same
-// server, alternately. Each sender takes cases through the 12 decisions of the lifecycle one after another.
+// server, alternately. Each sender takes cases through the 12 decisions of the lifecycle one after another. An
+// engine round ends when its cases' record writes are done: that work is the round's, not the next one's.
 //   tsx bench/latency.ts [--smoke] [--senders 1,10] [--rounds 2] [--address host:port]
-import { LIFECYCLE, decide, startBenchCase, type Engine } from './lib/cases';
+import { LIFECYCLE, decide, settleRecords, startBenchCase, type BenchCase, type Engine } from './lib/cases';
 import { devServer, floorBundle, handoverBundle, logger, nowMs, pool, round, runMain, runPrefix, startWorker, summarize, type BenchOptions } from './lib/common';
 import { shanghaiDate } from '../machines/calendar';
 
@@ -57,8 +58,9 @@ export async function run(
   try {
     const prefix = runPrefix();
     let caseIndex = 0;
-    const oneCase = async (engine: 'handover' | 'floor', samples?: number[]) => {
+    const oneCase = async (engine: 'handover' | 'floor', samples?: number[], started?: BenchCase[]) => {
       const c = await startBenchCase(server.client, engine, workers[engine].taskQueue, prefix, caseIndex++);
+      started?.push(c);
       for (let step = 0; step < LIFECYCLE.length; step++) {
         const t0 = nowMs();
         const state = await decide(server.client, c, step, shanghaiDate(Date.now()));
@@ -76,7 +78,10 @@ export async function run(
         // Alternate which goes first, so that load from elsewhere on the machine hits both alike.
         for (const engine of r % 2 === 0 ? (['handover', 'floor'] as const) : (['floor', 'handover'] as const)) {
           const t0 = nowMs();
-          await pool(casesPerRound, senders, () => oneCase(engine, samples[engine]));
+          const started: BenchCase[] = [];
+          await pool(casesPerRound, senders, () => oneCase(engine, samples[engine], started));
+          // The round ends when the record writes its decisions caused are done (counted in its time).
+          if (engine === 'handover') await settleRecords(server.client, started);
           elapsed[engine] += nowMs() - t0;
         }
       }

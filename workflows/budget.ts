@@ -33,6 +33,13 @@ export const RECORD_BATCH_MAX_ENTRIES = 50;
  * in the workflow task that applied it, without waiting for the previous write's acknowledgement.
  */
 export const RECORD_IN_FLIGHT_MAX = 4;
+/**
+ * Runs with the record-gathered patch: how long the record writer waits after a case's first unsent entry for the
+ * rest of a burst of decisions before it writes them together (sooner when RECORD_BATCH_MAX_ENTRIES are waiting or
+ * the run is ending). The store lags a decision by at most this much plus the write; the workflow's
+ * `unrecordedEntries` query covers the lag for readers of one case's record. An engine setting, not the notice's.
+ */
+export const RECORD_GATHER_MS = 2_000;
 
 /** UTF-8 length of a string, without TextEncoder/Buffer (workflow sandbox). */
 export function utf8Length(s: string): number {

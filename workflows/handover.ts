@@ -32,6 +32,7 @@ import {
   RECORD_BACKLOG_MAX_ENTRIES,
   RECORD_BATCH_MAX_ENTRIES,
   RECORD_IN_FLIGHT_MAX,
+  RECORD_GATHER_MS,
   TIMELINE_TAIL_BUDGET_BYTES,
   TIMELINE_TAIL_MAX,
   UPDATE_REPLY_BUDGET_BYTES,
@@ -111,6 +112,13 @@ export const CASE_RECORD_PATCH = 'case-record-1';
 export const REPLY_FIRST_PATCH = 'reply-first-1';
 /** Patch: the case's Temporal timer is kept while its earliest due instant stays the same (workflows/host/durable-timers.ts). */
 export const TIMER_KEPT_PATCH = 'timer-kept-1';
+/**
+ * Patch (reply-first runs): the record writer gathers a burst of decisions into one write — it waits up to
+ * RECORD_GATHER_MS after the first unsent entry (less when a batch is full or the run is ending) — instead of one
+ * write, and one workflow task for its acknowledgement, per decision. The entries are durable in the history from
+ * the decision's own task; readers of the record merge them until the store has them.
+ */
+export const RECORD_GATHERED_PATCH = 'record-gathered-1';
 
 type NewEntry = Omit<CaseRecordEntry, 'caseId' | 'seq' | 'at' | 'runId'>;
 type Identity = { kind: 'new'; fingerprint?: string } | { kind: 'duplicate' | 'conflict'; seq: number };
@@ -122,6 +130,7 @@ export async function handoverWorkflow(input: HandoverWorkflowInput): Promise<Ca
   const recording = patched(CASE_RECORD_PATCH);
   const replyFirst = recording && patched(REPLY_FIRST_PATCH);
   const keepTimer = patched(TIMER_KEPT_PATCH);
+  const gathered = replyFirst && patched(RECORD_GATHERED_PATCH);
   const carried = input.carried;
   const machineInput: HandoverInput = {
     caseId: input.caseId,
@@ -489,7 +498,18 @@ export async function handoverWorkflow(input: HandoverWorkflowInput): Promise<Ca
       void writeBatch(unsent.splice(0, RECORD_BATCH_MAX_ENTRIES));
     }
   };
-  if (replyFirst) void eagerRecorder();
+  // Gathered runs: one write per burst. The wait's timer is started only when the batch is not full already.
+  const flushNow = () => unsent.length >= RECORD_BATCH_MAX_ENTRIES || continuing || host.done;
+  const gatheredRecorder = async () => {
+    for (;;) {
+      await condition(() => unsent.length > 0 && inFlight < RECORD_IN_FLIGHT_MAX);
+      if (!flushNow()) await condition(flushNow, RECORD_GATHER_MS);
+      inFlight++;
+      void writeBatch(unsent.splice(0, RECORD_BATCH_MAX_ENTRIES));
+    }
+  };
+  if (gathered) void gatheredRecorder();
+  else if (replyFirst) void eagerRecorder();
   else if (recording) void recorder();
   const recorded = () => unrecorded.length === 0;
 
