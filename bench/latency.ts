@@ -3,9 +3,13 @@
 // and for the floor (bench/floor/workflow.ts: the same Update doing nothing), in the same process on the same
 // server, alternately. Each sender takes cases through the 12 decisions of the lifecycle one after another. An
 // engine round ends when its cases' record writes are done: that work is the round's, not the next one's.
-//   tsx bench/latency.ts [--smoke] [--senders 1,10] [--rounds 2] [--address host:port]
+// With --workers N, N − 1 more worker processes (bench/worker-process.ts) poll the same task queues (the cluster
+// benchmark: `--address <frontend> --workers 2`).
+//   tsx bench/latency.ts [--smoke] [--senders 1,10] [--rounds 2] [--address host:port] [--workers 1]
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { LIFECYCLE, decide, settleRecords, startBenchCase, type BenchCase, type Engine } from './lib/cases';
-import { devServer, floorBundle, handoverBundle, logger, nowMs, pool, round, runMain, runPrefix, startWorker, summarize, type BenchOptions } from './lib/common';
+import { ROOT, devServer, floorBundle, handoverBundle, logger, nowMs, pool, round, runMain, runPrefix, startWorker, summarize, type BenchOptions } from './lib/common';
 import { shanghaiDate } from '../machines/calendar';
 
 export interface LatencyFigures {
@@ -29,6 +33,10 @@ export interface LatencyLevel extends LatencyFigures {
 export interface LatencyResult {
   levels: LatencyLevel[];
   rounds: number;
+  /** Worker processes polling each task queue (1: the benchmark's own). */
+  workers: number;
+  /** The server: a fresh dev server, or the address given. */
+  server: string;
 }
 
 export const SENDERS = [1, 10, 100];
@@ -41,20 +49,23 @@ export function meetsFloorGoals(l: LatencyLevel): boolean {
 }
 
 export async function run(
-  opts: BenchOptions & { senders?: number[]; decisionsPerLevel?: Record<number, number>; rounds?: number } = {},
+  opts: BenchOptions & { senders?: number[]; decisionsPerLevel?: Record<number, number>; rounds?: number; workers?: number } = {},
 ): Promise<LatencyResult> {
   const log = logger(opts);
   const levels = opts.senders ?? SENDERS;
   const rounds = opts.rounds ?? 2;
-  // Decisions measured per level and workflow: whole cases of 12 decisions each, split over the rounds.
-  const target = (senders: number) => opts.decisionsPerLevel?.[senders] ?? (opts.smoke ? Math.max(senders, 2) * LIFECYCLE.length : Math.max(480, senders * 24));
+  // Decisions measured per level and workflow: whole cases of 12 decisions each, split over the rounds. Enough that
+  // an engine round's end (its last burst's record write, up to RECORD_GATHER_MS after the burst began, counted in
+  // its time although the worker idles meanwhile) weighs little: the engine's decisions/s are a lower bound.
+  const target = (senders: number) => opts.decisionsPerLevel?.[senders] ?? (opts.smoke ? Math.max(senders, 2) * LIFECYCLE.length : Math.max(1_200, senders * 24));
   const server = await devServer(opts);
   const suffix = runPrefix();
   const workers = {
     handover: await startWorker({ connection: server.native, taskQueue: `bench-latency-engine-${suffix}`, bundle: await handoverBundle() }),
     floor: await startWorker({ connection: server.native, taskQueue: `bench-latency-floor-${suffix}`, bundle: await floorBundle() }),
   };
-  const result: LatencyResult = { levels: [], rounds };
+  const extra = await startWorkerProcesses(Math.max(0, (opts.workers ?? 1) - 1), server.address, workers.handover.taskQueue, workers.floor.taskQueue);
+  const result: LatencyResult = { levels: [], rounds, workers: 1 + extra.length, server: opts.devAddress ?? 'dev server (fresh, in memory)' };
   try {
     const prefix = runPrefix();
     let caseIndex = 0;
@@ -100,11 +111,35 @@ export async function run(
       log(`latency: ${senders} senders: engine p50 ${engine.p50} / p99 ${engine.p99} ms, ${engine.decisionsPerS}/s; floor p50 ${floor.p50} / p99 ${floor.p99} ms, ${floor.decisionsPerS}/s`);
     }
   } finally {
+    await Promise.all(extra.map((p) => p.stop()));
     await workers.handover.stop();
     await workers.floor.stop();
     await server.stop();
   }
   return result;
+}
+
+/** Worker processes of bench/worker-process.ts on the same queues; resolves once each polls. */
+async function startWorkerProcesses(n: number, address: string, engineQueue: string, floorQueue: string): Promise<Array<{ stop(): Promise<void> }>> {
+  const started: Array<{ stop(): Promise<void> }> = [];
+  for (let i = 0; i < n; i++) {
+    const child = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), [join(ROOT, 'bench', 'worker-process.ts'), '--address', address, '--engine-queue', engineQueue, '--floor-queue', floorQueue], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: process.env,
+    });
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (d: Buffer) => (d.toString().includes('ready') ? resolve() : undefined));
+      child.once('exit', (code) => reject(new Error(`worker process exited (${code}) before it was ready`)));
+    });
+    started.push({
+      async stop() {
+        child.kill('SIGTERM');
+        await exited;
+      },
+    });
+  }
+  return started;
 }
 
 export function render(r: LatencyResult): string {
@@ -115,6 +150,8 @@ export function render(r: LatencyResult): string {
     '| concurrent senders | workflow | decisions measured | p50 (ms) | p95 (ms) | p99 (ms) | max (ms) | mean (ms) | decisions/s |',
     '|---:|---|---:|---:|---:|---:|---:|---:|---:|',
     ...r.levels.flatMap((l) => [row(l.senders, 'engine', l), row(l.senders, 'floor (Update does nothing)', l.floor)]),
+    '',
+    `Server: ${r.server}; worker processes per task queue: ${r.workers}.`,
     '',
     `Engine ÷ floor (goals at ${FLOOR_GOALS.senders.join(' and ')} senders: p50 ≤ ${FLOOR_GOALS.p50}×, p99 ≤ ${FLOOR_GOALS.p99}×, decisions/s ≥ ${FLOOR_GOALS.throughput}×); ${r.rounds} alternating rounds per level, samples pooled:`,
     '',
@@ -133,5 +170,6 @@ if (require.main === module) {
   const arg = (name: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
   const senders = arg('--senders')?.split(',').map(Number);
   const rounds = arg('--rounds') ? Number(arg('--rounds')) : undefined;
-  void runMain('Decision latency', (opts) => run({ ...opts, ...(senders ? { senders } : {}), ...(rounds ? { rounds } : {}) }), render);
+  const workers = arg('--workers') ? Number(arg('--workers')) : undefined;
+  void runMain('Decision latency', (opts) => run({ ...opts, ...(senders ? { senders } : {}), ...(rounds ? { rounds } : {}), ...(workers ? { workers } : {}) }), render);
 }
