@@ -119,6 +119,8 @@ export const TIMER_KEPT_PATCH = 'timer-kept-1';
  * the decision's own task; readers of the record merge them until the store has them.
  */
 export const RECORD_GATHERED_PATCH = 'record-gathered-1';
+/** Patch: a decision wakes the timer loop only when it has something to do (workflows/host/durable-timers.ts quietWake). */
+export const TIMER_QUIET_WAKE_PATCH = 'timer-quiet-wake-1';
 
 type NewEntry = Omit<CaseRecordEntry, 'caseId' | 'seq' | 'at' | 'runId'>;
 type Identity = { kind: 'new'; fingerprint?: string } | { kind: 'duplicate' | 'conflict'; seq: number };
@@ -131,6 +133,7 @@ export async function handoverWorkflow(input: HandoverWorkflowInput): Promise<Ca
   const replyFirst = recording && patched(REPLY_FIRST_PATCH);
   const keepTimer = patched(TIMER_KEPT_PATCH);
   const gathered = replyFirst && patched(RECORD_GATHERED_PATCH);
+  const quietWake = keepTimer && patched(TIMER_QUIET_WAKE_PATCH);
   const carried = input.carried;
   const machineInput: HandoverInput = {
     caseId: input.caseId,
@@ -323,7 +326,7 @@ export async function handoverWorkflow(input: HandoverWorkflowInput): Promise<Ca
     return effects;
   };
 
-  const timers = new DurableTimers(host, fire, performEffects, { keepTimer });
+  const timers = new DurableTimers(host, fire, performEffects, { keepTimer, quietWake });
   timers.changedWith(noteEffects(startEffects));
   installCalendarUpgrade({ host, addEntry, changed: (effects) => (timers.changedWith(noteEffects(effects)), refreshSearchAttributes()) });
 

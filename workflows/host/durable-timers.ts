@@ -16,6 +16,14 @@ export interface DurableTimerOptions {
    * marker (workflows/handover.ts), and runs recorded without it replay with the old loop.
    */
   keepTimer?: boolean;
+  /**
+   * With keepTimer: a handler's change wakes the loop only when there is something for it to do — effects to
+   * perform, the machine done, or the earliest due instant no longer the armed timer's — and the loop skips an
+   * empty drain. Each wake costs the workflow a condition, an async drain and their promises (every promise in
+   * workflow code has its stack captured by the SDK); most decisions need none of it. Behind a `patched()` marker,
+   * as it can move commands within a workflow task.
+   */
+  quietWake?: boolean;
 }
 
 /** A Temporal timer started for one due instant; `fired` once it has fired. */
@@ -33,6 +41,8 @@ interface ArmedTimer {
 export class DurableTimers {
   private changed = false;
   private readonly queue: Effect[] = [];
+  /** The due instant of the Temporal timer the keep-timer loop has armed (undefined: none). */
+  private armedDueAt: number | undefined;
 
   constructor(
     private readonly host: TimerSource,
@@ -45,6 +55,7 @@ export class DurableTimers {
   /** Called by handlers after they changed the machine, with the effects to perform. */
   changedWith(effects: Effect[]): void {
     this.queue.push(...effects);
+    if (this.options.quietWake && effects.length === 0 && !this.host.done && this.host.nextDue()?.dueAt === this.armedDueAt) return;
     this.changed = true;
   }
 
@@ -81,7 +92,7 @@ export class DurableTimers {
     let armed: ArmedTimer | undefined;
     try {
       for (;;) {
-        await this.drain(opts.drainUntilStop ? stop : undefined);
+        if (!this.options.quietWake || this.queue.length > 0) await this.drain(opts.drainUntilStop ? stop : undefined);
         if (this.host.done || stop()) return;
         this.changed = false;
         const dueAt = this.host.nextDue()?.dueAt;
@@ -90,15 +101,18 @@ export class DurableTimers {
           armed = undefined;
         }
         if (dueAt !== undefined && !armed) armed = this.arm(dueAt);
+        this.armedDueAt = armed?.dueAt;
         const timer = armed;
         await condition(() => this.changed || this.queue.length > 0 || stop() || timer?.fired === true);
         if (timer?.fired) {
           armed = undefined;
+          this.armedDueAt = undefined;
           this.queue.push(...this.fire(Date.now()));
         }
       }
     } finally {
       armed?.scope.cancel();
+      this.armedDueAt = undefined;
     }
   }
 
