@@ -119,6 +119,14 @@ export const TIMER_KEPT_PATCH = 'timer-kept-1';
  * the decision's own task; readers of the record merge them until the store has them.
  */
 export const RECORD_GATHERED_PATCH = 'record-gathered-1';
+/**
+ * Patch (record-gathered runs): a decision's search attributes (stage, overdue, next deadline) are upserted with its
+ * record write, in the task that schedules the burst's write, instead of in the decision's own task. An upsert is
+ * a visibility write on the server; one per decision cost the floor 1.7× its server CPU (BENCHMARKS.md). Lists and
+ * 待办, which read visibility (eventually consistent anyway), see a decision at most RECORD_GATHER_MS later; the
+ * case's own queries and replies are current at once.
+ */
+export const ATTRIBUTES_WITH_RECORD_PATCH = 'attributes-with-record-1';
 /** Patch: a decision wakes the timer loop only when it has something to do (workflows/host/durable-timers.ts quietWake). */
 export const TIMER_QUIET_WAKE_PATCH = 'timer-quiet-wake-1';
 
@@ -134,6 +142,7 @@ export async function handoverWorkflow(input: HandoverWorkflowInput): Promise<Ca
   const keepTimer = patched(TIMER_KEPT_PATCH);
   const gathered = replyFirst && patched(RECORD_GATHERED_PATCH);
   const quietWake = keepTimer && patched(TIMER_QUIET_WAKE_PATCH);
+  const attributesWithRecord = gathered && patched(ATTRIBUTES_WITH_RECORD_PATCH);
   const carried = input.carried;
   const machineInput: HandoverInput = {
     caseId: input.caseId,
@@ -257,7 +266,10 @@ export async function handoverWorkflow(input: HandoverWorkflowInput): Promise<Ca
   };
 
   let lastAttributes = '';
+  /** A decision changed the case since its attributes were last brought up to date (attributes-with-record runs). */
+  let attributesStale = false;
   const refreshSearchAttributes = () => {
+    attributesStale = false;
     // Only what the attributes need: this runs after every decision, the full state is built on demand.
     const context = host.snapshot.context;
     const stage = stageOf(host.snapshot);
@@ -426,7 +438,8 @@ export async function handoverWorkflow(input: HandoverWorkflowInput): Promise<Ca
     });
     if (request.requestId) remember(request.requestId, seq, identity.kind === 'new' && identity.fingerprint ? shortFingerprint(identity.fingerprint) : '');
     timers.changedWith(noteEffects(effects));
-    refreshSearchAttributes();
+    if (attributesWithRecord) attributesStale = true;
+    else refreshSearchAttributes();
     return answer(seq, reply(seq, false, request.requestId));
   };
 
@@ -507,6 +520,7 @@ export async function handoverWorkflow(input: HandoverWorkflowInput): Promise<Ca
     for (;;) {
       await condition(() => unsent.length > 0 && inFlight < RECORD_IN_FLIGHT_MAX);
       if (!flushNow()) await condition(flushNow, RECORD_GATHER_MS);
+      if (attributesStale) refreshSearchAttributes();
       inFlight++;
       void writeBatch(unsent.splice(0, RECORD_BATCH_MAX_ENTRIES));
     }

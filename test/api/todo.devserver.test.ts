@@ -131,19 +131,24 @@ describe('待办 (GET /api/todo)', () => {
 
 describe('已办 (GET /api/todo/done)', () => {
   it("lists the user's own applied decisions, newest first, and nobody else's", async () => {
-    const banan = await call('banan', 'GET', '/api/todo/done');
-    expect(banan.status).toBe(200);
-    const mine = banan.body.items.map((i: { caseId: string; type: string }) => `${i.caseId}:${i.type}`);
-    expect(mine).toEqual([
-      `${ids.otherTownship}:SURVEY_CONFIRMED`,
-      `${ids.otherTownship}:SURVEY_SUBMITTED`,
-      `${ids.earlier}:SURVEY_CONFIRMED`,
-      `${ids.earlier}:SURVEY_SUBMITTED`,
-      `${ids.today}:SURVEY_CONFIRMED`,
-      `${ids.today}:SURVEY_SUBMITTED`,
-    ]);
+    // The case record holds a decision moments after its answer: a case writes a burst of decisions together
+    // (patch record-gathered-1, within RECORD_GATHER_MS).
+    const banan = await eventually(async () => {
+      const r = await call('banan', 'GET', '/api/todo/done');
+      expect(r.status).toBe(200);
+      const mine = r.body.items.map((i: { caseId: string; type: string }) => `${i.caseId}:${i.type}`);
+      expect(mine).toEqual([
+        `${ids.otherTownship}:SURVEY_CONFIRMED`,
+        `${ids.otherTownship}:SURVEY_SUBMITTED`,
+        `${ids.earlier}:SURVEY_CONFIRMED`,
+        `${ids.earlier}:SURVEY_SUBMITTED`,
+        `${ids.today}:SURVEY_CONFIRMED`,
+        `${ids.today}:SURVEY_SUBMITTED`,
+      ]);
+      return r;
+    });
     expect(banan.body.items[0].title.zh).toBe('确认摸排结果，按原计划推进');
-    expect((await call('bishan', 'GET', '/api/todo/done')).body.items.map((i: { caseId: string }) => i.caseId)).toEqual([ids.otherDistrict, ids.otherDistrict]);
+    await eventually(async () => expect((await call('bishan', 'GET', '/api/todo/done')).body.items.map((i: { caseId: string }) => i.caseId)).toEqual([ids.otherDistrict, ids.otherDistrict]));
     expect((await call('yudong', 'GET', '/api/todo/done')).body.items).toEqual([]);
 
     await decide('yudong', ids.today, 'WORK_PLAN_PROPOSED', today);
