@@ -507,26 +507,19 @@ export async function handoverWorkflow(input: HandoverWorkflowInput): Promise<Ca
     }
     trimRecent();
   };
+  // Gathered runs (RECORD_GATHERED_PATCH) wait for the rest of a burst first: one write per burst; the wait's timer
+  // is started only when the batch is not full already. Their search attributes go with the write.
+  const flushNow = () => unsent.length >= RECORD_BATCH_MAX_ENTRIES || continuing || host.done;
   const eagerRecorder = async () => {
     for (;;) {
       await condition(() => unsent.length > 0 && inFlight < RECORD_IN_FLIGHT_MAX);
-      inFlight++;
-      void writeBatch(unsent.splice(0, RECORD_BATCH_MAX_ENTRIES));
-    }
-  };
-  // Gathered runs: one write per burst. The wait's timer is started only when the batch is not full already.
-  const flushNow = () => unsent.length >= RECORD_BATCH_MAX_ENTRIES || continuing || host.done;
-  const gatheredRecorder = async () => {
-    for (;;) {
-      await condition(() => unsent.length > 0 && inFlight < RECORD_IN_FLIGHT_MAX);
-      if (!flushNow()) await condition(flushNow, RECORD_GATHER_MS);
+      if (gathered && !flushNow()) await condition(flushNow, RECORD_GATHER_MS);
       if (attributesStale) refreshSearchAttributes();
       inFlight++;
       void writeBatch(unsent.splice(0, RECORD_BATCH_MAX_ENTRIES));
     }
   };
-  if (gathered) void gatheredRecorder();
-  else if (replyFirst) void eagerRecorder();
+  if (replyFirst) void eagerRecorder();
   else if (recording) void recorder();
   const recorded = () => unrecorded.length === 0;
 
