@@ -40,7 +40,6 @@ import {
   utf8Length,
 } from './budget';
 import { DurableTimers } from './host/durable-timers';
-import { ScopeGenerations } from './host/scope-generations';
 import { MachineHost, type Effect } from './host/machine-host';
 import { caseSummaryOf } from './host/case-summary';
 import { acceptedDecisionEvent } from './host/accepted-decision';
@@ -130,12 +129,6 @@ export const RECORD_GATHERED_PATCH = 'record-gathered-1';
 export const ATTRIBUTES_WITH_RECORD_PATCH = 'attributes-with-record-1';
 /** Patch: a decision wakes the timer loop only when it has something to do (workflows/host/durable-timers.ts quietWake). */
 export const TIMER_QUIET_WAKE_PATCH = 'timer-quiet-wake-1';
-/**
- * Patch (quiet-wake, attributes-with-record runs): the timer loop's waits and timers, the record writer's waits and
- * writes and the notifications are linked to generations of cancellation scopes (workflows/host/scope-generations.ts)
- * instead of the root scope, which kept a link per wait until continue-as-new (~3.6 KB a decision per cached case).
- */
-export const SCOPE_GENERATIONS_PATCH = 'scope-generations-1';
 
 type NewEntry = Omit<CaseRecordEntry, 'caseId' | 'seq' | 'at' | 'runId'>;
 type Identity = { kind: 'new'; fingerprint?: string } | { kind: 'duplicate' | 'conflict'; seq: number };
@@ -150,9 +143,6 @@ export async function handoverWorkflow(input: HandoverWorkflowInput): Promise<Ca
   const gathered = replyFirst && patched(RECORD_GATHERED_PATCH);
   const quietWake = keepTimer && patched(TIMER_QUIET_WAKE_PATCH);
   const attributesWithRecord = gathered && patched(ATTRIBUTES_WITH_RECORD_PATCH);
-  const scopes = quietWake && attributesWithRecord && patched(SCOPE_GENERATIONS_PATCH) ? new ScopeGenerations() : undefined;
-  /** Starts a wait linked to the run's scope generations (scope-generations runs), or to the current scope. */
-  const linked = <T>(wait: () => Promise<T>): Promise<T> => (scopes ? scopes.run(wait) : wait());
   const carried = input.carried;
   const machineInput: HandoverInput = {
     caseId: input.caseId,
@@ -305,7 +295,7 @@ export async function handoverWorkflow(input: HandoverWorkflowInput): Promise<Ca
         continue;
       }
       const p = effect.params as unknown as NotifyParams;
-      await linked(() => notify({
+      await notify({
         caseId: input.caseId,
         reason: p.reason,
         dueKey: p.dueKey,
@@ -314,7 +304,7 @@ export async function handoverWorkflow(input: HandoverWorkflowInput): Promise<Ca
         message: p.message,
         enterpriseName: input.enterpriseName,
         district: input.parties.district,
-      }));
+      });
     }
     refreshSearchAttributes();
   };
@@ -348,7 +338,7 @@ export async function handoverWorkflow(input: HandoverWorkflowInput): Promise<Ca
     return effects;
   };
 
-  const timers = new DurableTimers(host, fire, performEffects, { keepTimer, quietWake, scopes });
+  const timers = new DurableTimers(host, fire, performEffects, { keepTimer, quietWake });
   timers.changedWith(noteEffects(startEffects));
   installCalendarUpgrade({ host, addEntry, changed: (effects) => (timers.changedWith(noteEffects(effects)), refreshSearchAttributes()) });
 
@@ -502,7 +492,7 @@ export async function handoverWorkflow(input: HandoverWorkflowInput): Promise<Ca
   const writeBatch = async (batch: CaseRecordEntry[]) => {
     for (;;) {
       try {
-        await linked(() => recordEntriesSoon(batch));
+        await recordEntriesSoon(batch);
         break;
       } catch (err) {
         log.error('case record not written; retrying in a minute', { caseId: input.caseId, error: (err as Error).message });
@@ -522,8 +512,8 @@ export async function handoverWorkflow(input: HandoverWorkflowInput): Promise<Ca
   const flushNow = () => unsent.length >= RECORD_BATCH_MAX_ENTRIES || continuing || host.done;
   const eagerRecorder = async () => {
     for (;;) {
-      await linked(() => condition(() => unsent.length > 0 && inFlight < RECORD_IN_FLIGHT_MAX));
-      if (gathered && !flushNow()) await linked(() => condition(flushNow, RECORD_GATHER_MS));
+      await condition(() => unsent.length > 0 && inFlight < RECORD_IN_FLIGHT_MAX);
+      if (gathered && !flushNow()) await condition(flushNow, RECORD_GATHER_MS);
       if (attributesStale) refreshSearchAttributes();
       inFlight++;
       void writeBatch(unsent.splice(0, RECORD_BATCH_MAX_ENTRIES));

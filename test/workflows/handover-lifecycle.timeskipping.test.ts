@@ -73,6 +73,6 @@ describe('time-skipping server: a whole handover case', () => {
     const record = await caseRecord(env.client, caseId, { record: h.record, limit: 1000 });
     expect(record.entries.filter((e) => e.kind === 'decision')).toHaveLength(12);
     expect(record.entries.filter((e) => e.kind === 'timer').at(-1)).toMatchObject({ type: 'transitionEnd', after: ['completed'] });
-    await recordHistory(handle, 'handover-whole-case-scope-generations');
+    await recordHistory(handle, 'handover-whole-case-attributes-with-record');
   });
 });

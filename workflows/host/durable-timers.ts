@@ -1,7 +1,6 @@
 // The one place where a machine's delayed events become durable Temporal timers, and its effects get performed.
 import { CancellationScope, condition, sleep } from '@temporalio/workflow';
 import type { Effect } from './machine-host';
-import type { ScopeGenerations } from './scope-generations';
 
 /** What the loop needs from the host: its earliest due instant, a way to fire due events, whether it is done. */
 export interface TimerSource {
@@ -25,11 +24,6 @@ export interface DurableTimerOptions {
    * as it can move commands within a workflow task.
    */
   quietWake?: boolean;
-  /**
-   * With keepTimer: the loop's waits and timers are linked to these scopes instead of the root scope, which keeps
-   * every link until the run ends (workflows/host/scope-generations.ts). Behind a `patched()` marker.
-   */
-  scopes?: ScopeGenerations;
 }
 
 /** A Temporal timer started for one due instant; `fired` once it has fired. */
@@ -109,8 +103,7 @@ export class DurableTimers {
         if (dueAt !== undefined && !armed) armed = this.arm(dueAt);
         this.armedDueAt = armed?.dueAt;
         const timer = armed;
-        const wake = () => this.changed || this.queue.length > 0 || stop() || timer?.fired === true;
-        await (this.options.scopes ? this.options.scopes.run(() => condition(wake)) : condition(wake));
+        await condition(() => this.changed || this.queue.length > 0 || stop() || timer?.fired === true);
         if (timer?.fired) {
           armed = undefined;
           this.armedDueAt = undefined;
@@ -124,13 +117,9 @@ export class DurableTimers {
   }
 
   private arm(dueAt: number): ArmedTimer {
-    const armed = { dueAt, fired: false } as ArmedTimer;
-    const start = (): Promise<void> => {
-      armed.scope = new CancellationScope({ cancellable: true });
-      return armed.scope.run(() => sleep(Math.max(1, dueAt - Date.now())));
-    };
-    // `run` calls `start` at once, so the scope is there when this returns.
-    (this.options.scopes ? this.options.scopes.run(start) : start()).then(
+    const scope = new CancellationScope({ cancellable: true });
+    const armed: ArmedTimer = { dueAt, fired: false, scope };
+    scope.run(() => sleep(Math.max(1, dueAt - Date.now()))).then(
       () => {
         armed.fired = true;
       },
