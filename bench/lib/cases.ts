@@ -197,13 +197,16 @@ export async function runLifecycles(opts: {
     finished = true;
   });
   let nudges = 0;
-  let idle = 0; // nudges in a row after which no case finished
+  let idle = 0; // waits of NUDGE_AFTER_MS in a row in which no case finished
   let before = running.size;
   while (!finished) {
     await Promise.race([results, new Promise((r) => setTimeout(r, NUDGE_AFTER_MS))]);
     if (finished) break;
     idle = running.size < before ? 0 : idle + 1;
     before = running.size;
+    // Cases are still finishing: moving virtual time under their running activities would time those out (and
+    // the Java server can lose count of its time locks when that happens, sdk-java#2246, wedging the run).
+    if (idle === 0) continue;
     if (idle > MAX_IDLE_NUDGES) {
       const stuck = await Promise.all(
         [...running].slice(0, 3).map(async (i) => {
