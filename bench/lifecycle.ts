@@ -22,6 +22,8 @@ export interface LifecycleRun {
   maxCachedWorkflows: number;
   /** Time-skipping servers the cases ran on, one after another (1: all on one server). */
   servers: number;
+  /** Cases per server (the last batch may have fewer). */
+  casesPerServer: number;
   /** Hour-long nudges of virtual time phase B needed to finish cases whose activity retry waited (bench/lib/cases.ts). */
   nudges: number;
 }
@@ -123,6 +125,7 @@ export async function run(opts: BenchOptions & { sizes?: number[]; concurrency?:
       cpuMsPerCase: round(sum.cpuMs / n, 1),
       maxCachedWorkflows,
       servers,
+      casesPerServer: batch,
       nudges: sum.nudges,
     });
   }
@@ -143,7 +146,7 @@ export function render(r: LifecycleResult): string {
     lines.push('', `Virtual time nudged by an hour after the 3-year skip (activity attempts timed out in virtual time while running, their retries waited): ${nudged.map((x) => `N = ${x.cases.toLocaleString('en')}: ${x.nudges}×`).join(', ')}.`);
   }
   for (const x of r.runs.filter((x) => x.servers > 1)) {
-    lines.push('', `N = ${x.cases.toLocaleString('en')} ran in ${x.servers} batches of ${Math.ceil(x.cases / x.servers).toLocaleString('en')} cases, one after another, through one worker at a time: ${PER_SERVER_NOTE}. Phases and CPU are the batches' sums.`);
+    lines.push('', `N = ${x.cases.toLocaleString('en')} ran in ${x.servers} batches of up to ${x.casesPerServer.toLocaleString('en')} cases, one after another, through one worker at a time: ${PER_SERVER_NOTE}. Phases and CPU are the batches' sums.`);
   }
   for (const s of r.skipped) lines.push('', `N = ${s.cases.toLocaleString('en')} was **not run**: ${s.reason}.`);
   return lines.join('\n');

@@ -58,7 +58,7 @@ beforeAll(async () => {
   const addr = app.server.address();
   base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
   tokens.qijiang = users.add({ name: 'qijiang', role: 'districtCivilAffairs', org: '綦江区' }).token;
-  users.add({ name: 'gunan', role: 'township', org: '綦江区/古南街道', displayName: '古南街道 经办人' }).token;
+  users.add({ name: 'gunan', role: 'township', org: '綦江区/古南街道', displayName: '古南街道 经办人' });
   await users.setPassword('gunan', password);
   await users.setPassword('qijiang', otherPassword);
   tokens.wanzhou = users.add({ name: 'wanzhou', role: 'districtCivilAffairs', org: '万州区' }).token;
